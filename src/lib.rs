@@ -1,0 +1,1 @@
+//! leadline: reach a new lead on WhatsApp through Intercom, from the terminal.
