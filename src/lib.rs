@@ -1,1 +1,14 @@
 //! leadline: reach a new lead on WhatsApp through Intercom, from the terminal.
+
+pub mod config;
+pub mod fake;
+pub mod http;
+pub mod intercom;
+pub mod meta;
+pub mod phone;
+pub mod secret;
+pub mod template;
+pub mod text;
+pub mod time;
+pub mod workflow;
+pub mod workspace;

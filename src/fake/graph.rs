@@ -1,0 +1,156 @@
+//! Meta Graph's `GET /{version}/{waba_id}/message_templates`, paged by cursor.
+
+use super::reply::Reply;
+use super::state::State;
+use serde_json::{Value, json};
+
+/// `/v23.0/…` paths belong to Graph.
+pub fn is_graph_path(path: &str) -> bool {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    first.len() > 1
+        && first.starts_with('v')
+        && first[1..]
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+pub struct Call<'a> {
+    pub path: &'a str,
+    pub query: &'a str,
+    pub authorization: Option<&'a str>,
+    /// `http://127.0.0.1:PORT`, for the `next` links.
+    pub origin: &'a str,
+}
+
+fn query_param(query: &str, key: &str) -> Option<String> {
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
+
+pub fn handle(state: &State, call: &Call) -> Reply {
+    let token = call
+        .authorization
+        .and_then(|a| a.strip_prefix("Bearer "))
+        .map(str::trim)
+        .map(str::to_string)
+        .or_else(|| query_param(call.query, "access_token"));
+    if token.as_deref() != Some(state.identity.whatsapp_token.as_str()) {
+        return Reply::graph_error(
+            401,
+            190,
+            "OAuthException",
+            "Invalid OAuth access token - Cannot parse access token",
+        );
+    }
+    let segs: Vec<&str> = call.path.trim_matches('/').split('/').collect();
+    let (version, waba) = match segs.as_slice() {
+        [version, waba, "message_templates"] => (*version, *waba),
+        _ => {
+            return Reply::graph_error(
+                400,
+                100,
+                "GraphMethodException",
+                "Unsupported get request. Please read the Graph API documentation",
+            );
+        }
+    };
+    if waba != state.identity.waba_id {
+        return Reply::graph_error(
+            400,
+            100,
+            "GraphMethodException",
+            &format!(
+                "Unsupported get request. Object with ID '{waba}' does not exist, cannot be loaded due to missing permissions, or does not support this operation."
+            ),
+        );
+    }
+    let status = query_param(call.query, "status");
+    let limit = match query_param(call.query, "limit") {
+        Some(l) => match l.parse::<usize>() {
+            Ok(n) if (1..=1000).contains(&n) => n,
+            _ => {
+                return Reply::graph_error(
+                    400,
+                    100,
+                    "OAuthException",
+                    "(#100) Param limit must be a positive integer",
+                );
+            }
+        },
+        None => state.settings.graph_page_size,
+    };
+    let after = match query_param(call.query, "after") {
+        Some(c) => match decode(&c) {
+            Some(n) => n,
+            None => {
+                return Reply::graph_error(400, 100, "OAuthException", "(#100) Invalid cursor");
+            }
+        },
+        None => 0,
+    };
+    let matching: Vec<&Value> = state
+        .templates
+        .iter()
+        .filter(|t| {
+            status.as_deref().is_none_or(|want| {
+                want.split(',').any(|w| {
+                    t.get("status")
+                        .and_then(Value::as_str)
+                        .is_some_and(|s| s.eq_ignore_ascii_case(w.trim()))
+                })
+            })
+        })
+        .collect();
+    let page: Vec<Value> = matching
+        .iter()
+        .skip(after)
+        .take(limit)
+        .map(|t| (*t).clone())
+        .collect();
+    let end = after + page.len();
+    let mut paging = json!({"cursors": {"before": encode(after), "after": encode(end.saturating_sub(1).max(after))}});
+    if end < matching.len() {
+        let mut next = url::Url::parse(&format!(
+            "{}/{version}/{waba}/message_templates",
+            call.origin
+        ))
+        .expect("origin is a URL");
+        {
+            let mut q = next.query_pairs_mut();
+            for (k, v) in url::form_urlencoded::parse(call.query.as_bytes()) {
+                if k != "after" && k != "access_token" && k != "limit" {
+                    q.append_pair(&k, &v);
+                }
+            }
+            q.append_pair("limit", &limit.to_string());
+            q.append_pair("after", &encode(end));
+        }
+        paging["cursors"]["after"] = json!(encode(end));
+        paging["next"] = json!(next.as_str());
+    }
+    Reply::json(200, &json!({"data": page, "paging": paging}))
+}
+
+/// Graph cursors are opaque base64; these look the part.
+fn encode(n: usize) -> String {
+    format!("QVFIU{n:x}ZA")
+}
+
+fn decode(s: &str) -> Option<usize> {
+    usize::from_str_radix(s.strip_prefix("QVFIU")?.strip_suffix("ZA")?, 16).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn graph_paths() {
+        assert!(is_graph_path("/v23.0/1/message_templates"));
+        assert!(is_graph_path("/v19/1/message_templates"));
+        assert!(!is_graph_path("/contacts/search"));
+        assert!(!is_graph_path("/v/x"));
+        assert_eq!(decode(&encode(77)), Some(77));
+    }
+}

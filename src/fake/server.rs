@@ -1,0 +1,403 @@
+//! Accepting connections, applying latency, rate limits and faults, and
+//! closing connections on purpose (a `Notify` per connection lets a handler
+//! drop its socket without answering).
+
+use super::faults::{Endpoint, Fault};
+use super::reply::Reply;
+use super::state::{
+    FakeContact, FakeMessage, Identity, RateStatus, RequestRecord, Settings, State,
+};
+use super::{graph, intercom, test_api};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited, StreamBody, combinators::BoxBody};
+use hyper::body::{Frame, Incoming};
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+/// The largest request body the fake reads.
+const MAX_REQUEST: usize = 1_000_000;
+
+#[derive(Debug, Clone, Default)]
+pub struct FakeOptions {
+    /// 0 picks a free port.
+    pub port: u16,
+    pub settings: Settings,
+    pub identity: Identity,
+    /// Graph template objects. Empty means the demo templates.
+    pub templates: Vec<Value>,
+    /// Start with the demo's existing contacts.
+    pub seed_contacts: bool,
+}
+
+pub(super) struct Shared {
+    state: Mutex<State>,
+    origin: String,
+}
+
+impl Shared {
+    pub(super) fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic elsewhere must not take the fake down with a poisoned lock.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A running fake workspace. Stops when dropped.
+pub struct FakeServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: CancellationToken,
+}
+
+type Body = BoxBody<Bytes, std::io::Error>;
+
+impl FakeServer {
+    pub async fn start(opts: FakeOptions) -> std::io::Result<FakeServer> {
+        let listener = TcpListener::bind(("127.0.0.1", opts.port)).await?;
+        let addr = listener.local_addr()?;
+        let templates = if opts.templates.is_empty() {
+            super::demo::demo_templates()
+        } else {
+            opts.templates
+        };
+        let mut state = State::new(opts.identity, opts.settings, templates);
+        if opts.seed_contacts {
+            state.contacts = super::demo::demo_contacts();
+        }
+        let shared = Arc::new(Shared {
+            state: Mutex::new(state),
+            origin: format!("http://{addr}"),
+        });
+        let shutdown = CancellationToken::new();
+        tokio::spawn(accept(listener, shared.clone(), shutdown.clone()));
+        Ok(FakeServer {
+            addr,
+            shared,
+            shutdown,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Base URL for the Intercom client.
+    pub fn intercom_url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// Base URL for the Graph client (the version goes in the path).
+    pub fn graph_url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    pub fn identity(&self) -> Identity {
+        self.shared.lock().identity.clone()
+    }
+
+    pub fn contacts(&self) -> Vec<FakeContact> {
+        self.shared.lock().contacts.clone()
+    }
+
+    pub fn messages(&self) -> Vec<FakeMessage> {
+        self.shared.lock().messages.clone()
+    }
+
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.shared.lock().requests.clone()
+    }
+
+    /// Queues faults for the next requests to `endpoint`.
+    pub fn script(&self, endpoint: Endpoint, faults: impl IntoIterator<Item = Fault>) {
+        self.shared.lock().scripts.push(endpoint, faults);
+    }
+
+    pub fn settings(&self, change: impl FnOnce(&mut Settings)) {
+        change(&mut self.shared.lock().settings);
+    }
+
+    pub fn set_templates(&self, templates: Vec<Value>) {
+        self.shared.lock().templates = templates;
+    }
+
+    pub fn add_contact(&self, contact: FakeContact) {
+        self.shared.lock().contacts.push(contact);
+    }
+
+    pub fn stop(&self) {
+        self.shutdown.cancel();
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+async fn accept(listener: TcpListener, shared: Arc<Shared>, shutdown: CancellationToken) {
+    loop {
+        let stream = tokio::select! {
+            _ = shutdown.cancelled() => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    tracing::warn!(error = %e, "fake: accept failed");
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let shared = shared.clone();
+        let shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            let kill = Arc::new(Notify::new());
+            let svc = {
+                let kill = kill.clone();
+                service_fn(move |req| {
+                    let shared = shared.clone();
+                    let kill = kill.clone();
+                    async move { Ok::<_, Infallible>(handle(shared, kill, req).await) }
+                })
+            };
+            let conn = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), svc);
+            tokio::select! {
+                _ = conn => {}
+                _ = kill.notified() => {}
+                _ = shutdown.cancelled() => {}
+            }
+        });
+    }
+}
+
+fn full(reply: Reply, rate: Option<RateStatus>) -> Response<Body> {
+    let len = reply.body.len();
+    let mut resp = Response::builder()
+        .status(reply.status)
+        .header("content-type", reply.content_type)
+        .header("content-length", len);
+    if let Some(r) = rate {
+        resp = resp
+            .header("x-ratelimit-limit", r.limit)
+            .header("x-ratelimit-remaining", r.remaining)
+            .header("x-ratelimit-reset", r.reset);
+    }
+    resp.body(
+        Full::new(Bytes::from(reply.body))
+            .map_err(|never| match never {})
+            .boxed(),
+    )
+    .unwrap_or_else(|_| Response::new(Full::new(Bytes::new()).map_err(|n| match n {}).boxed()))
+}
+
+/// Closes this request's connection without an answer.
+async fn hang_up(kill: &Notify) -> Response<Body> {
+    kill.notify_one();
+    std::future::pending().await
+}
+
+async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, req: Request<Incoming>) -> Response<Body> {
+    let method = req.method().as_str().to_string();
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().unwrap_or("").to_string();
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let (authorization, accept, version) = (
+        header("authorization"),
+        header("accept"),
+        header("intercom-version"),
+    );
+    let body = match Limited::new(req.into_body(), MAX_REQUEST).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => {
+            return full(
+                Reply::intercom_error(413, "request_too_large", "Request body too large"),
+                None,
+            );
+        }
+    };
+
+    if let Some(rest) = path.strip_prefix("/_fake/") {
+        return full(test_api::handle(&shared, &method, rest, &body), None);
+    }
+
+    let is_graph = graph::is_graph_path(&path);
+    let endpoint = if is_graph {
+        (method == "GET" && path.ends_with("/message_templates")).then_some(Endpoint::Templates)
+    } else {
+        intercom::endpoint(&method, &path)
+    };
+    let latency = shared.lock().settings.latency;
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let (fault, rate) = {
+        let mut st = shared.lock();
+        let fault = endpoint.map(|e| st.scripts.next(e)).unwrap_or(Fault::Ok);
+        let rate = if is_graph { None } else { st.take_rate() };
+        (fault, rate)
+    };
+    let log = |status: u16| shared.lock().log(&method, &path, endpoint, status);
+
+    if rate.is_some_and(|r| r.exceeded) {
+        let limit = rate.map(|r| r.limit).unwrap_or(0);
+        let window = shared.lock().settings.window.as_secs().max(1);
+        log(429);
+        return full(
+            Reply::intercom_error(
+                429,
+                "rate_limit_exceeded",
+                &format!("Exceeded rate limit of {limit} in {window}_seconds"),
+            ),
+            rate,
+        );
+    }
+
+    let error_reply = |status: u16, code: Option<&str>| {
+        if is_graph {
+            match status {
+                401 => Reply::graph_error(
+                    401,
+                    190,
+                    "OAuthException",
+                    "Error validating access token: Session has expired",
+                ),
+                429 => Reply::graph_error(
+                    429,
+                    80007,
+                    "OAuthException",
+                    "(#80007) Rate limit hit for this WhatsApp Business Account",
+                ),
+                s => Reply::graph_error(
+                    s,
+                    2,
+                    "OAuthException",
+                    "An unexpected error has occurred. Please retry your request later.",
+                ),
+            }
+        } else {
+            let code = code.unwrap_or(match status {
+                401 => "unauthorized",
+                403 => "api_plan_restricted",
+                404 => "not_found",
+                409 => "conflict",
+                429 => "rate_limit_exceeded",
+                s if s >= 500 => "server_error",
+                _ => "parameter_invalid",
+            });
+            let message = match code {
+                "unauthorized" => "Access Token Invalid",
+                "token_revoked" => "Token revoked",
+                "token_expired" => "Token expired",
+                "api_plan_restricted" => "Active subscription needed.",
+                "server_error" => "Server Error",
+                _ => "Injected fault",
+            };
+            Reply::intercom_error(status, code, message)
+        }
+    };
+
+    match &fault {
+        Fault::DropBefore => {
+            log(0);
+            return hang_up(&kill).await;
+        }
+        Fault::Status(s) => {
+            log(*s);
+            return full(error_reply(*s, None), rate);
+        }
+        Fault::Code(s, code) => {
+            log(*s);
+            return full(error_reply(*s, Some(code)), rate);
+        }
+        Fault::Html(s) => {
+            log(*s);
+            return full(Reply::html(*s), rate);
+        }
+        Fault::RateLimit(after) => {
+            log(429);
+            let reset = super::state::unix_now() as u64 + after.as_secs_f64().ceil() as u64;
+            let status = RateStatus {
+                limit: rate.map(|r| r.limit).unwrap_or(167),
+                remaining: 0,
+                reset,
+                exceeded: true,
+            };
+            let mut resp = full(error_reply(429, None), Some(status));
+            if let Ok(v) = after.as_secs_f64().ceil().to_string().parse() {
+                resp.headers_mut().insert("retry-after", v);
+            }
+            return resp;
+        }
+        Fault::Delay(d) => tokio::time::sleep(*d).await,
+        _ => {}
+    }
+
+    let reply = {
+        let mut st = shared.lock();
+        if is_graph {
+            graph::handle(
+                &st,
+                &graph::Call {
+                    path: &path,
+                    query: &query,
+                    authorization: authorization.as_deref(),
+                    origin: &shared.origin,
+                },
+            )
+        } else {
+            intercom::handle(
+                &mut st,
+                &intercom::Call {
+                    method: &method,
+                    path: &path,
+                    authorization: authorization.as_deref(),
+                    accept: accept.as_deref(),
+                    version: version.as_deref(),
+                    body: &body,
+                },
+            )
+        }
+    };
+    log(reply.status);
+
+    match fault {
+        Fault::DropAfter => hang_up(&kill).await,
+        Fault::Malformed => full(
+            Reply {
+                status: 200,
+                body: b"{\"type\":\"contact\",\"id\":\"6762f0dd1bb6".to_vec(),
+                content_type: "application/json",
+            },
+            rate,
+        ),
+        Fault::Truncated => {
+            let cut = reply.body.len() / 2;
+            let first = Bytes::from(reply.body[..cut].to_vec());
+            let frames: Vec<Result<Frame<Bytes>, std::io::Error>> = vec![
+                Ok(Frame::data(first)),
+                Err(std::io::Error::other("truncated on purpose")),
+            ];
+            Response::builder()
+                .status(200)
+                .header("content-type", "application/json")
+                .header("content-length", reply.body.len())
+                .body(StreamBody::new(futures::stream::iter(frames)).boxed())
+                .unwrap_or_else(|_| full(Reply::html(500), None))
+        }
+        _ => full(reply, rate),
+    }
+}

@@ -1,0 +1,336 @@
+//! The journal of sends: JSON lines appended and flushed to disk before and
+//! after every request, so that nothing is sent twice or lost, even when the
+//! app or the machine dies in between.
+
+use crate::time::unix_now;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fs::OpenOptions;
+use std::io::{self, BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// Written before anything is sent.
+    Intent {
+        phone: String,
+        #[serde(default)]
+        name: Option<String>,
+        template: String,
+        language: String,
+        #[serde(default)]
+        components: Value,
+    },
+    /// The lead the message goes to.
+    Lead {
+        contact_id: String,
+        role: String,
+        created: bool,
+    },
+    Sent {
+        message_id: String,
+        #[serde(default)]
+        conversation_id: Option<String>,
+        #[serde(default)]
+        link: Option<String>,
+    },
+    /// Nothing was sent.
+    Failed { error: String },
+    /// The message may or may not have been sent; an agent must check.
+    Unknown { error: String },
+    /// An agent checked an unknown send and said what happened.
+    Resolved { note: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub v: u32,
+    /// Unix seconds.
+    pub at: i64,
+    pub send_id: String,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SendStatus {
+    /// An intent without a result: still running, or the app died mid-send.
+    Interrupted,
+    Sent,
+    Failed,
+    Unknown,
+    Resolved,
+}
+
+impl SendStatus {
+    /// Could a message have reached the customer?
+    pub fn maybe_delivered(self) -> bool {
+        !matches!(self, SendStatus::Failed)
+    }
+
+    pub fn needs_attention(self) -> bool {
+        matches!(self, SendStatus::Interrupted | SendStatus::Unknown)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SendStatus::Interrupted => "interrupted",
+            SendStatus::Sent => "sent",
+            SendStatus::Failed => "failed",
+            SendStatus::Unknown => "outcome unknown",
+            SendStatus::Resolved => "checked",
+        }
+    }
+}
+
+/// One send, folded from its journal lines.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SendRecord {
+    pub send_id: String,
+    pub at: i64,
+    pub phone: String,
+    pub name: Option<String>,
+    pub template: String,
+    pub language: String,
+    pub contact_id: Option<String>,
+    pub lead_created: bool,
+    pub status: SendStatus,
+    pub message_id: Option<String>,
+    pub conversation_id: Option<String>,
+    pub link: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Journal {
+    path: PathBuf,
+}
+
+/// A fresh id for a send: time plus randomness, sortable by time.
+pub fn new_send_id() -> String {
+    use std::hash::{BuildHasher, RandomState};
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    let r = RandomState::new().hash_one(std::time::Instant::now()) as u32;
+    format!("{ms:x}-{r:08x}")
+}
+
+impl Journal {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Journal { path: path.into() }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends one event and flushes it to disk before returning.
+    pub fn append(&self, send_id: &str, event: Event) -> io::Result<()> {
+        let entry = Entry {
+            v: VERSION,
+            at: unix_now(),
+            send_id: send_id.to_string(),
+            event,
+        };
+        let mut line = serde_json::to_vec(&entry).map_err(io::Error::other)?;
+        line.push(b'\n');
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)?;
+        // One write per line: concurrent appends from the TUI and the CLI stay whole.
+        file.write_all(&line)?;
+        file.sync_data()
+    }
+
+    /// Every entry that can be read; damaged lines (a torn last write) are skipped.
+    pub fn entries(&self) -> io::Result<Vec<Entry>> {
+        let file = match std::fs::File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut out = Vec::new();
+        for line in BufReader::new(file).split(b'\n') {
+            let line = line?;
+            if let Ok(entry) = serde_json::from_slice::<Entry>(&line) {
+                out.push(entry);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Sends, oldest first.
+    pub fn records(&self) -> io::Result<Vec<SendRecord>> {
+        Ok(fold(self.entries()?))
+    }
+
+    /// The latest send of `template` in `language` to `phone` since `since`
+    /// (Unix seconds) that may have reached the customer.
+    pub fn recent_send(
+        &self,
+        phone: &str,
+        template: &str,
+        language: &str,
+        since: i64,
+    ) -> io::Result<Option<SendRecord>> {
+        Ok(self.records()?.into_iter().rev().find(|r| {
+            r.at >= since
+                && r.phone == phone
+                && r.template == template
+                && r.language == language
+                && r.status.maybe_delivered()
+        }))
+    }
+}
+
+pub fn fold(entries: Vec<Entry>) -> Vec<SendRecord> {
+    let mut records: Vec<SendRecord> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    for e in entries {
+        if let Event::Intent {
+            phone,
+            name,
+            template,
+            language,
+            ..
+        } = &e.event
+        {
+            index.insert(e.send_id.clone(), records.len());
+            records.push(SendRecord {
+                send_id: e.send_id.clone(),
+                at: e.at,
+                phone: phone.clone(),
+                name: name.clone(),
+                template: template.clone(),
+                language: language.clone(),
+                contact_id: None,
+                lead_created: false,
+                status: SendStatus::Interrupted,
+                message_id: None,
+                conversation_id: None,
+                link: None,
+                error: None,
+            });
+            continue;
+        }
+        let Some(r) = index.get(&e.send_id).and_then(|&i| records.get_mut(i)) else {
+            continue;
+        };
+        match e.event {
+            Event::Intent { .. } => {}
+            Event::Lead {
+                contact_id,
+                created,
+                ..
+            } => {
+                r.contact_id = Some(contact_id);
+                r.lead_created = created;
+            }
+            Event::Sent {
+                message_id,
+                conversation_id,
+                link,
+            } => {
+                r.status = SendStatus::Sent;
+                r.message_id = Some(message_id);
+                r.conversation_id = conversation_id;
+                r.link = link;
+                r.error = None;
+            }
+            Event::Failed { error } => {
+                r.status = SendStatus::Failed;
+                r.error = Some(error);
+            }
+            Event::Unknown { error } => {
+                r.status = SendStatus::Unknown;
+                r.error = Some(error);
+            }
+            Event::Resolved { note } => {
+                r.status = SendStatus::Resolved;
+                r.error = Some(note);
+            }
+        }
+    }
+    records
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn intent(phone: &str) -> Event {
+        Event::Intent {
+            phone: phone.into(),
+            name: Some("Jane".into()),
+            template: "order_update".into(),
+            language: "en_US".into(),
+            components: Value::Null,
+        }
+    }
+
+    #[test]
+    fn folds_the_life_of_a_send() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::new(dir.path().join("sub/journal.jsonl"));
+        j.append("a", intent("+44")).unwrap();
+        j.append(
+            "a",
+            Event::Lead {
+                contact_id: "c1".into(),
+                role: "lead".into(),
+                created: true,
+            },
+        )
+        .unwrap();
+        j.append(
+            "a",
+            Event::Sent {
+                message_id: "m1".into(),
+                conversation_id: None,
+                link: None,
+            },
+        )
+        .unwrap();
+        j.append("b", intent("+34")).unwrap();
+        j.append("c", intent("+49")).unwrap();
+        j.append("c", Event::Failed { error: "no".into() }).unwrap();
+        // A torn last line from a crash is skipped, not fatal.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(j.path())
+            .unwrap()
+            .write_all(b"{\"v\":1,\"at\":")
+            .unwrap();
+        let r = j.records().unwrap();
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[0].status, SendStatus::Sent);
+        assert!(r[0].lead_created);
+        assert_eq!(r[1].status, SendStatus::Interrupted);
+        assert_eq!(r[2].status, SendStatus::Failed);
+        assert!(
+            j.recent_send("+44", "order_update", "en_US", 0)
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            j.recent_send("+49", "order_update", "en_US", 0)
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            j.recent_send("+44", "order_update", "en_GB", 0)
+                .unwrap()
+                .is_none()
+        );
+    }
+}
