@@ -15,5 +15,5 @@ pub use model::{
 };
 pub use placeholder::{Placeholder, placeholders};
 pub use preview::{Preview, PreviewButton, Segment, preview};
-pub use rules::{RuleIssue, check_values};
+pub use rules::{BODY_MAX, CODE_MAX, HEADER_MAX, RuleIssue, URL_MAX, check_values};
 pub use send::send_components;

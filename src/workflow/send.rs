@@ -26,7 +26,7 @@ pub enum LeadPlan {
     LookUp,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SendRequest {
     pub phone: String,
     pub name: Option<String>,

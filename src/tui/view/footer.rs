@@ -1,0 +1,79 @@
+//! The notice line and the key hints, from the live keymap.
+
+use super::super::app::{App, Focus, Level, SendState};
+use super::super::keymap::Action;
+use super::super::theme::Theme;
+use super::fit;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn notice(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
+    let Some(n) = &app.notice else {
+        return;
+    };
+    let style = match n.level {
+        Level::Info => theme.ok(),
+        Level::Warn => theme.warn(),
+        Level::Error => theme.error(),
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            fit(&format!(" {}", n.text), area.width as usize),
+            style,
+        )),
+        area,
+    );
+}
+
+/// The actions worth a hint right now, most useful first.
+pub fn hint_actions(app: &App) -> Vec<Action> {
+    let mut a = vec![Action::NextField];
+    match &app.send {
+        SendState::Running { .. } => a.push(Action::Cancel),
+        SendState::Done { .. } => {
+            a.push(Action::NextLead);
+            a.push(Action::CopyLink);
+        }
+        _ => a.push(Action::Send),
+    }
+    if app.focus == Focus::Templates {
+        a.push(Action::Down);
+        a.push(Action::RefreshTemplates);
+    } else {
+        a.push(Action::FocusFilter);
+    }
+    if !matches!(app.send, SendState::Done { .. }) {
+        a.push(Action::NextLead);
+    }
+    a.extend([Action::History, Action::Help, Action::Quit]);
+    a
+}
+
+pub fn hints(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
+    let width = area.width as usize;
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for action in hint_actions(app) {
+        let key = if action == Action::Down {
+            format!(
+                "{}{}",
+                app.keymap.label(Action::Up),
+                app.keymap.label(Action::Down)
+            )
+        } else {
+            app.keymap.label(action)
+        };
+        let text = format!("{key} {}", action.hint());
+        let sep = if spans.is_empty() { 1 } else { 3 };
+        if used + sep + text.chars().count() > width {
+            break;
+        }
+        spans.push(Span::raw(if spans.is_empty() { " " } else { " · " }));
+        spans.push(Span::styled(key, theme.label()));
+        spans.push(Span::styled(format!(" {}", action.hint()), theme.dim()));
+        used += sep + text.chars().count();
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

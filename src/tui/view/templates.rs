@@ -1,0 +1,164 @@
+//! The template picker: filter line, then one row per approved template with
+//! its language and category, matched letters highlighted.
+
+use super::super::app::{App, Focus};
+use super::super::theme::Theme;
+use super::{fit, pad, spinner};
+use crate::template::Category;
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+pub fn draw(
+    app: &mut App,
+    frame: &mut Frame,
+    area: Rect,
+    theme: Theme,
+    cursor: &mut Option<Position>,
+) {
+    let focused = app.focus == Focus::Templates;
+    let total = app.picker.templates().len();
+    let shown = app.picker.shown().len();
+    let mut title = vec![Span::styled(" Templates ", theme.title())];
+    let count = if shown == total {
+        format!("{total} ")
+    } else {
+        format!("{shown}/{total} ")
+    };
+    title.push(Span::styled(count, theme.dim()));
+    if app.templates_status.loading {
+        title.push(Span::styled(
+            format!("{} refreshing ", spinner(app)),
+            theme.dim(),
+        ));
+    } else if app.templates_status.error.is_some() {
+        title.push(Span::styled("✗ not refreshed ", theme.error()));
+    } else if app.templates_status.from_cache {
+        title.push(Span::styled("(cached) ", theme.dim()));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(focused))
+        .title(Line::from(title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width < 4 {
+        return;
+    }
+    let width = inner.width as usize;
+
+    // The filter line.
+    let (filter_text, filter_col) = app.picker.filter.view(width.saturating_sub(2));
+    let filter_line = if app.picker.filter.is_empty() && !focused {
+        Line::from(Span::styled(
+            fit(
+                &format!(
+                    "{} to filter",
+                    app.keymap.label(super::super::keymap::Action::FocusFilter)
+                ),
+                width,
+            ),
+            theme.dim(),
+        ))
+    } else if app.picker.filter.is_empty() {
+        Line::from(vec![
+            Span::styled("/ ", theme.label()),
+            Span::styled(
+                fit("type to filter: name, text, language, category", width - 2),
+                theme.dim(),
+            ),
+        ])
+    } else {
+        Line::from(vec![
+            Span::styled("/ ", theme.label()),
+            Span::raw(filter_text),
+        ])
+    };
+    let mut lines = vec![filter_line];
+    if focused && app.overlay.is_none() {
+        *cursor = Some(Position::new(inner.x + 2 + filter_col as u16, inner.y));
+    }
+
+    let rows = inner.height.saturating_sub(1) as usize;
+    if shown == 0 {
+        let msg = if app.templates_status.loading && total == 0 {
+            "loading the approved templates…".to_string()
+        } else if total == 0 {
+            match &app.templates_status.error {
+                Some(e) => format!("✗ {e}"),
+                None => "no approved WhatsApp templates in this workspace".into(),
+            }
+        } else {
+            format!(
+                "nothing matches \"{}\" (Esc clears)",
+                app.picker.filter.value()
+            )
+        };
+        lines.push(Line::from(Span::styled(fit(&msg, width), theme.dim())));
+    }
+    let selected = app.picker.selected_pos();
+    let start = selected.saturating_sub(rows.saturating_sub(1));
+    let us_number = app.e164().is_some_and(|e| e.starts_with("+1"));
+    let lang_w = 6;
+    let cat_w = 10;
+    let name_w = width.saturating_sub(2 + lang_w + 1 + cat_w + 1).max(4);
+    let indices: Vec<usize> = app
+        .picker
+        .shown()
+        .iter()
+        .skip(start)
+        .take(rows)
+        .copied()
+        .collect();
+    for (row, index) in indices.into_iter().enumerate() {
+        let pos = start + row;
+        let is_sel = pos == selected;
+        let hits = app.picker.name_matches(index);
+        let t = &app.picker.templates()[index];
+        let base = if is_sel {
+            theme.selected()
+        } else {
+            Default::default()
+        };
+        let mut spans = vec![Span::styled(if is_sel { "› " } else { "  " }, base)];
+        let name = pad(&t.name, name_w);
+        for (i, c) in name.chars().enumerate() {
+            let style = if hits.contains(&i) {
+                base.patch(theme.matched())
+            } else {
+                base
+            };
+            spans.push(Span::styled(c.to_string(), style));
+        }
+        spans.push(Span::styled(
+            format!(" {}", pad(&t.language, lang_w)),
+            base.patch(theme.dim()),
+        ));
+        let blocked = us_number && t.category == Category::Marketing;
+        let cat = if blocked {
+            "⚠ US block".to_string()
+        } else {
+            short_category(&t.category).to_string()
+        };
+        let cat_style = if blocked {
+            theme.warn().add_modifier(Modifier::BOLD)
+        } else {
+            theme.badge(t.category.as_str())
+        };
+        spans.push(Span::styled(
+            format!(" {}", pad(&cat, cat_w)),
+            base.patch(cat_style),
+        ));
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn short_category(c: &Category) -> &str {
+    match c {
+        Category::Authentication => "AUTH",
+        other => other.as_str(),
+    }
+}
