@@ -2,7 +2,6 @@
 //! or against the fake workspace started in-process.
 
 use super::{exit, fail};
-use crate::config::{self, ConfigError};
 use crate::fake::{FakeOptions, FakeServer};
 use crate::http::RetryPolicy;
 use crate::tui::app::Paths;
@@ -10,41 +9,34 @@ use crate::tui::keymap::Keymap;
 use crate::tui::{UiOptions, run};
 use crate::workspace::Workspace;
 use std::path::{Path, PathBuf};
+
 use std::process::ExitCode;
 
 pub async fn real(config_flag: Option<&Path>) -> ExitCode {
-    let Some(path) = config::config_path(config_flag) else {
-        return fail(exit::USAGE, ConfigError::NoDataDir);
+    let opened = match super::open_workspace(config_flag) {
+        Ok(o) => o,
+        Err(code) => return code,
     };
-    let loaded = config::load(&path).and_then(|c| {
-        let base = path.parent().unwrap_or(Path::new("."));
-        c.settings(base)
-    });
-    let settings = match loaded {
-        Ok(s) => s,
-        Err(e) => return fail(exit::USAGE, e),
-    };
-    let keymap = match Keymap::with_overrides(&settings.keys) {
+    let keymap = match Keymap::with_overrides(&opened.settings.keys) {
         Ok(k) => k,
-        Err(e) => return fail(exit::USAGE, format!("{}: {e}", path.display())),
-    };
-    let data_dir = match config::data_dir() {
-        Ok(d) => d,
-        Err(e) => return fail(exit::USAGE, e),
-    };
-    let log_file = crate::logging::init(&data_dir);
-    let ws = match Workspace::from_settings(&settings, data_dir.clone(), RetryPolicy::default()) {
-        Ok(ws) => ws,
-        Err(e) => return fail(exit::USAGE, e),
+        Err(e) => {
+            return fail(
+                exit::USAGE,
+                format!("{}: {e}", opened.config_path.display()),
+            );
+        }
     };
     let opts = UiOptions {
         keymap,
-        region: settings.default_region,
-        variables: settings.variables.clone(),
-        mouse: settings.mouse,
-        paths: Paths { data_dir, log_file },
+        region: opened.settings.default_region,
+        variables: opened.settings.variables.clone(),
+        mouse: opened.settings.mouse,
+        paths: Paths {
+            data_dir: opened.data_dir.clone(),
+            log_file: opened.log_file.clone(),
+        },
     };
-    finish(run(ws, opts).await)
+    finish(run(opened.workspace, opts).await)
 }
 
 pub async fn demo() -> ExitCode {

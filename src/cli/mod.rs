@@ -22,3 +22,40 @@ pub fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
     eprintln!("leadline: {message}");
     ExitCode::from(code)
 }
+
+/// A workspace opened from the config file, with what was learned on the way.
+pub struct Opened {
+    pub workspace: crate::workspace::Workspace,
+    pub settings: crate::config::Settings,
+    pub config_path: std::path::PathBuf,
+    pub data_dir: std::path::PathBuf,
+    pub log_file: Option<std::path::PathBuf>,
+}
+
+/// Reads the config (`--config`, `LEADLINE_CONFIG`, platform dir), starts the
+/// log, resolves the tokens and builds the workspace. Errors are printed
+/// (naming the key to fix) and turned into the exit code to return.
+pub fn open_workspace(config_flag: Option<&std::path::Path>) -> Result<Opened, ExitCode> {
+    use crate::config::{self, ConfigError};
+    let Some(config_path) = config::config_path(config_flag) else {
+        return Err(fail(exit::USAGE, ConfigError::NoDataDir));
+    };
+    let settings = config::load(&config_path)
+        .and_then(|c| c.settings(config_path.parent().unwrap_or(std::path::Path::new("."))))
+        .map_err(|e| fail(exit::USAGE, e))?;
+    let data_dir = config::data_dir().map_err(|e| fail(exit::USAGE, e))?;
+    let log_file = crate::logging::init(&data_dir);
+    let workspace = crate::workspace::Workspace::from_settings(
+        &settings,
+        data_dir.clone(),
+        crate::http::RetryPolicy::default(),
+    )
+    .map_err(|e| fail(exit::USAGE, e))?;
+    Ok(Opened {
+        workspace,
+        settings,
+        config_path,
+        data_dir,
+        log_file,
+    })
+}
