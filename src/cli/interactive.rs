@@ -55,7 +55,7 @@ pub async fn demo() -> ExitCode {
         }
     };
     // A fresh data dir per demo run: the demo's contacts live only as long as it does.
-    let data_dir = demo_dir();
+    let (data_dir, temporary) = demo_dir();
     let log_file = crate::logging::init(&data_dir);
     tracing::info!(addr = %fake.addr(), "demo workspace started");
     let ws = Workspace::for_fake(&fake, data_dir.clone(), RetryPolicy::default());
@@ -70,17 +70,21 @@ pub async fn demo() -> ExitCode {
         },
     };
     let code = finish(run(ws, opts).await);
-    let _ = std::fs::remove_dir_all(&data_dir);
+    if temporary {
+        let _ = std::fs::remove_dir_all(&data_dir);
+    }
     code
 }
 
-fn demo_dir() -> PathBuf {
-    std::env::var_os("LEADLINE_DATA_DIR")
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            std::env::temp_dir().join(format!("leadline-demo-{}", std::process::id()))
-        })
+/// `LEADLINE_DATA_DIR` when set (kept afterwards), else a temporary dir (removed).
+fn demo_dir() -> (PathBuf, bool) {
+    match std::env::var_os("LEADLINE_DATA_DIR").filter(|d| !d.is_empty()) {
+        Some(d) => (PathBuf::from(d), false),
+        None => (
+            std::env::temp_dir().join(format!("leadline-demo-{}", std::process::id())),
+            true,
+        ),
+    }
 }
 
 fn finish(r: std::io::Result<()>) -> ExitCode {

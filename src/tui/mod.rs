@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod clipboard;
+pub mod harness;
 pub mod input;
 pub mod keymap;
 pub mod msg;
