@@ -78,7 +78,7 @@ fn demo_send_with_keys_only_then_quit_cleanly() {
     screen.wait_for("callback_request", Duration::from_secs(20));
     keys("07911 123456");
     screen.wait_for("+447911123456", Duration::from_secs(10));
-    screen.wait_for("a lead will be created", Duration::from_secs(10));
+    screen.wait_for("new lead", Duration::from_secs(10));
     keys("\t");
     keys("Jane Doe\t");
     keys("callback");

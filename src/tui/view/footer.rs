@@ -53,10 +53,8 @@ pub fn hint_actions(app: &App) -> Vec<Action> {
 
 pub fn hints(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let width = area.width as usize;
-    let mut spans = Vec::new();
-    let mut used = 0;
-    for action in hint_actions(app) {
-        let key = if action == Action::Down {
+    let label = |action: Action| {
+        if action == Action::Down {
             format!(
                 "{}{}",
                 app.keymap.label(Action::Up),
@@ -64,16 +62,31 @@ pub fn hints(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
             )
         } else {
             app.keymap.label(action)
-        };
-        let text = format!("{key} {}", action.hint());
-        let sep = if spans.is_empty() { 1 } else { 3 };
-        if used + sep + text.chars().count() > width {
+        }
+    };
+    let cost = |a: Action| 3 + label(a).chars().count() + 1 + a.hint().chars().count();
+    // Help and quit are always shown; the others as room allows, in order.
+    let actions = hint_actions(app);
+    let fixed: usize = [Action::Help, Action::Quit].into_iter().map(cost).sum();
+    let mut used = fixed;
+    let mut chosen: Vec<Action> = Vec::new();
+    for a in actions
+        .iter()
+        .copied()
+        .filter(|a| !matches!(a, Action::Help | Action::Quit))
+    {
+        if used + cost(a) > width {
             break;
         }
-        spans.push(Span::raw(if spans.is_empty() { " " } else { " · " }));
-        spans.push(Span::styled(key, theme.label()));
+        used += cost(a);
+        chosen.push(a);
+    }
+    chosen.extend([Action::Help, Action::Quit]);
+    let mut spans = Vec::new();
+    for (i, action) in chosen.into_iter().enumerate() {
+        spans.push(Span::raw(if i == 0 { " " } else { " · " }));
+        spans.push(Span::styled(label(action), theme.label()));
         spans.push(Span::styled(format!(" {}", action.hint()), theme.dim()));
-        used += sep + text.chars().count();
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -8,17 +8,14 @@ use crate::workflow::Lookup;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 const LABEL: usize = 7;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect, theme: Theme, cursor: &mut Option<Position>) {
     let focused = matches!(app.focus, Focus::Phone | Focus::Name);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(focused))
-        .title(Span::styled(" Lead ", theme.title()));
+    let block = super::panel(Span::styled(" Lead ", theme.title()), focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width as usize;
@@ -144,12 +141,9 @@ fn lookup_line(app: &App, theme: Theme, w: usize) -> Line<'static> {
                     theme.ok(),
                 )
             }
-            Lookup::New => (
-                "+ new: a lead will be created on send".into(),
-                theme.label(),
-            ),
+            Lookup::New => ("+ new lead: created on send".into(), theme.label()),
             Lookup::Several(list) => (
-                format!("⚠ {} contacts share this number: pick on send", list.len()),
+                format!("⚠ {} contacts have this number", list.len()),
                 theme.warn(),
             ),
         },

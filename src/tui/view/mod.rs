@@ -89,6 +89,19 @@ fn too_small(frame: &mut Frame, area: Rect, theme: Theme) {
     );
 }
 
+/// A bordered pane with its title, highlighted when focused, one cell of padding inside.
+pub fn panel<'a>(
+    title: impl Into<Line<'a>>,
+    focused: bool,
+    theme: Theme,
+) -> ratatui::widgets::Block<'a> {
+    ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_style(theme.border(focused))
+        .padding(ratatui::widgets::Padding::left(1))
+        .title(title)
+}
+
 /// `s` cut to `width` display cells, with an ellipsis when cut.
 pub fn fit(s: &str, width: usize) -> String {
     if s.width() <= width {

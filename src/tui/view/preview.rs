@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 fn segments(segs: &[Segment], theme: Theme, base: ratatui::style::Style) -> Vec<Span<'static>> {
     segs.iter()
@@ -27,10 +27,7 @@ fn segments(segs: &[Segment], theme: Theme, base: ratatui::style::Style) -> Vec<
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let Some(t) = app.template() else {
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(theme.border(false))
-            .title(Span::styled(" Preview ", theme.title()));
+        let block = super::panel(Span::styled(" Preview ", theme.title()), false, theme);
         frame.render_widget(block, area);
         return;
     };
@@ -42,16 +39,13 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     };
     let title = Line::from(vec![
         Span::styled(" Preview ", theme.title()),
-        Span::styled(format!("{} · {} · ", t.language, t.category), theme.dim()),
         Span::styled(
             format!("{}/{} ", p.body_chars, crate::template::BODY_MAX),
             count_style,
         ),
+        Span::styled(format!("· {} · {} ", t.language, t.category), theme.dim()),
     ]);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(false))
-        .title(title);
+    let block = super::panel(title, false, theme);
     let mut lines: Vec<Line> = Vec::new();
     if let Some((kind, link)) = &p.header_media {
         let shown = if link.is_empty() {

@@ -11,14 +11,11 @@ use crate::workflow::SendError;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let focused = app.focus == Focus::Send;
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(focused))
-        .title(Span::styled(" Send ", theme.title()));
+    let block = super::panel(Span::styled(" Send ", theme.title()), focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;

@@ -9,7 +9,7 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 pub fn draw(
     app: &mut App,
@@ -38,10 +38,7 @@ pub fn draw(
     } else if app.templates_status.from_cache {
         title.push(Span::styled("(cached) ", theme.dim()));
     }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(focused))
-        .title(Line::from(title));
+    let block = super::panel(Line::from(title), focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height == 0 || inner.width < 4 {
@@ -101,8 +98,10 @@ pub fn draw(
     let selected = app.picker.selected_pos();
     let start = selected.saturating_sub(rows.saturating_sub(1));
     let us_number = app.e164().is_some_and(|e| e.starts_with("+1"));
-    let lang_w = 6;
-    let cat_w = 10;
+    // Narrow panes keep the name readable and shorten the badges.
+    let narrow = width < 48;
+    let lang_w = if narrow { 5 } else { 6 };
+    let cat_w = if narrow { 4 } else { 10 };
     let name_w = width.saturating_sub(2 + lang_w + 1 + cat_w + 1).max(4);
     let indices: Vec<usize> = app
         .picker
@@ -137,10 +136,11 @@ pub fn draw(
             base.patch(theme.dim()),
         ));
         let blocked = us_number && t.category == Category::Marketing;
-        let cat = if blocked {
-            "⚠ US block".to_string()
-        } else {
-            short_category(&t.category).to_string()
+        let cat = match (blocked, narrow) {
+            (true, false) => "⚠ US block".to_string(),
+            (true, true) => "⚠US".to_string(),
+            (false, false) => short_category(&t.category).to_string(),
+            (false, true) => tiny_category(&t.category).to_string(),
         };
         let cat_style = if blocked {
             theme.warn().add_modifier(Modifier::BOLD)
@@ -154,6 +154,15 @@ pub fn draw(
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn tiny_category(c: &Category) -> &str {
+    match c {
+        Category::Utility => "UTIL",
+        Category::Marketing => "MKTG",
+        Category::Authentication => "AUTH",
+        Category::Other(s) => s.get(..4).unwrap_or(s),
+    }
 }
 
 fn short_category(c: &Category) -> &str {

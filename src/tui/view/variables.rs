@@ -7,15 +7,12 @@ use super::{fit, pad};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect, theme: Theme, cursor: &mut Option<Position>) {
     let focused = matches!(app.focus, Focus::Variable(_));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(focused))
-        .title(Span::styled(" Variables ", theme.title()));
+    let block = super::panel(Span::styled(" Variables ", theme.title()), focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height == 0 {
