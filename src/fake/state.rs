@@ -207,11 +207,12 @@ impl State {
 
     /// A 24-hex id shaped like Intercom's (a Mongo ObjectId: time, then a counter).
     pub fn new_contact_id(&mut self) -> String {
+        // Deterministic, so that test screens are stable from run to run.
         self.next_id += 1;
         format!(
-            "{:08x}{:016x}",
-            unix_now() as u32,
-            0x1bb6_9f9f_0000_0000 + self.next_id
+            "6762f{:03x}1bb69f9f{:08x}",
+            self.next_id % 4096,
+            self.next_id
         )
     }
 

@@ -234,8 +234,16 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     }
     let text = cur.to_string();
     if text.contains("://") {
-        "network error".to_string()
-    } else {
-        text
+        return "network error".to_string();
+    }
+    // "Connection refused (os error 111)" reads better as "connection refused".
+    let text = match text.find(" (os error") {
+        Some(at) => &text[..at],
+        None => &text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => "network error".to_string(),
     }
 }

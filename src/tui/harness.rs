@@ -134,8 +134,27 @@ impl Harness {
         }
     }
 
+    /// Processes messages until `done(app)` holds (bounded at 10 s); background
+    /// work may still be running afterwards. Returns whether it held.
+    pub async fn pump_until(&mut self, done: impl Fn(&App) -> bool) -> bool {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while !done(&self.app) {
+            if tokio::time::Instant::now() > deadline {
+                return false;
+            }
+            match tokio::time::timeout(Duration::from_millis(20), self.rx.recv()).await {
+                Ok(Some(m)) => self.send(m),
+                Ok(None) => return done(&self.app),
+                Err(_) => {}
+            }
+        }
+        true
+    }
+
     /// Draws a frame and returns it as text, one line per row, trailing spaces trimmed.
     pub fn screen(&mut self) -> String {
+        // The clock moves before a frame, as in the real loop.
+        self.app.now = std::time::Instant::now();
         let app = &mut self.app;
         self.terminal
             .draw(|f| view::draw(app, f))

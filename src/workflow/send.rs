@@ -226,11 +226,15 @@ pub async fn quick_send(
     );
     progress(Progress::Done {
         step: Step::Lead,
-        detail: format!(
-            "{} {}",
-            if created { "created lead" } else { "using" },
-            lead.contact.id
-        ),
+        detail: if created {
+            format!("created lead {}", lead.contact.id)
+        } else {
+            format!(
+                "existing {} {}",
+                lead.contact.role.as_str(),
+                lead.name.as_deref().unwrap_or(&lead.contact.id)
+            )
+        },
     });
 
     // Step 2: the message.
@@ -271,7 +275,7 @@ pub async fn quick_send(
             );
             progress(Progress::Done {
                 step: Step::Message,
-                detail: format!("sent, message {}", message.id),
+                detail: format!("sent · message {}", message.id),
             });
             Ok(SendOutcome {
                 send_id,

@@ -67,6 +67,7 @@ pub fn stable(screen: &str) -> String {
 }
 
 fn scrub(line: &str) -> String {
+    let line = &countdown(line);
     // Elapsed times ("0.3 s") and contact ids (24 hex) differ between runs.
     let mut s = String::new();
     let chars: Vec<char> = line.chars().collect();
@@ -98,4 +99,19 @@ fn scrub(line: &str) -> String {
         i += 1;
     }
     s
+}
+
+/// "again in 3 s" → "again in N s": countdowns depend on timing.
+fn countdown(line: &str) -> String {
+    match line.find("again in ") {
+        Some(at) => {
+            let start = at + "again in ".len();
+            let digits = line[start..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .count();
+            format!("{}N{}", &line[..start], &line[start + digits..])
+        }
+        None => line.to_string(),
+    }
 }

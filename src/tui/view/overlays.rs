@@ -196,6 +196,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, theme: Theme) -> Option<Po
                 },
             ])];
             let shown = history_matches(records, filter.value());
+            let now = crate::time::unix_now();
             if shown.is_empty() {
                 lines.push(Line::from(Span::styled("no sends yet", theme.dim())));
             }
@@ -203,11 +204,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, theme: Theme) -> Option<Po
             let start = selected.saturating_sub(rows.saturating_sub(1));
             for (i, r) in shown.iter().enumerate().skip(start).take(rows) {
                 let text = format!(
-                    "{} {}  {:<16} {:<22} {:<16} {}",
+                    "{} {:<12} {:<16} {:<22} {:<16} {}",
                     status_mark(r.status),
-                    crate::time::rfc3339(r.at)
-                        .replace('T', " ")
-                        .trim_end_matches('Z'),
+                    crate::time::ago(r.at, now),
                     r.phone,
                     fit(&format!("{} {}", r.template, r.language), 22),
                     r.status.label(),

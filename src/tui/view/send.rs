@@ -30,15 +30,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
                     .ceil() as u64;
                 let why = match reason {
                     WaitReason::RateLimited => "rate limited".to_string(),
-                    WaitReason::Retry { attempt, cause } => {
-                        format!("retry {attempt} after: {cause}")
-                    }
-                    WaitReason::NewContact { .. } => {
-                        "new lead not ready in Intercom yet".to_string()
-                    }
+                    WaitReason::Retry { attempt, cause } => format!("retry {attempt} ({cause})"),
+                    WaitReason::NewContact { .. } => "new lead not ready yet".to_string(),
                 };
                 lines.push(Line::from(Span::styled(
-                    fit(&format!("⏳ {why}: trying again in {secs} s"), w),
+                    fit(&format!("⏳ {why} · again in {secs} s"), w),
                     theme.warn(),
                 )));
             }
