@@ -81,7 +81,9 @@ impl SendState {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
-    Help,
+    Help {
+        scroll: u16,
+    },
     ConfirmRepeat(Box<SendRecord>),
     PickContact {
         contacts: Vec<Contact>,

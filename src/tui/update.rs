@@ -366,7 +366,7 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
         },
         Action::History => vec![Effect::LoadHistory { at_start: false }],
         Action::Help => {
-            app.overlay = Some(Overlay::Help);
+            app.overlay = Some(Overlay::Help { scroll: 0 });
             Vec::new()
         }
         Action::Cancel => {
@@ -657,11 +657,16 @@ fn overlay_key(app: &mut App, key: &Key, action: Option<Action>) -> Vec<Effect> 
     };
     let close = matches!(action, Some(Action::Cancel));
     match overlay {
-        Overlay::Help => {
-            // Any key that is not a help key closes help.
-            if !close && action == Some(Action::Help) {
-                return Vec::new();
-            }
+        Overlay::Help { scroll } => {
+            // Arrows scroll; any other key closes help.
+            let scroll = match key.code {
+                KeyCode::Up => scroll.saturating_sub(1),
+                KeyCode::Down => scroll.saturating_add(1),
+                KeyCode::PageUp => scroll.saturating_sub(10),
+                KeyCode::PageDown => scroll.saturating_add(10),
+                _ => return Vec::new(),
+            };
+            app.overlay = Some(Overlay::Help { scroll });
             Vec::new()
         }
         Overlay::ConfirmRepeat(previous) => {

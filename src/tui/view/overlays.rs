@@ -60,24 +60,34 @@ fn status_mark(s: SendStatus) -> &'static str {
 pub fn draw(app: &App, frame: &mut Frame, area: Rect, theme: Theme) -> Option<Position> {
     let overlay = app.overlay.as_ref()?;
     match overlay {
-        Overlay::Help => {
-            let rect = centered(area, 76, area.height.saturating_sub(2));
-            let inner = window(frame, rect, "Keys · Esc closes", theme);
-            let key_w = 18;
+        Overlay::Help { scroll } => {
+            let rect = centered(area, 80, area.height.saturating_sub(2));
+            let inner = window(frame, rect, "Keys · ↑↓ scroll · Esc closes", theme);
+            let key_w = Action::ALL
+                .iter()
+                .map(|a| app.keymap.labels(*a).chars().count())
+                .max()
+                .unwrap_or(8)
+                .clamp(8, 16)
+                + 2;
+            let text_w = (inner.width as usize).saturating_sub(key_w).max(10);
             let mut lines = Vec::new();
+            let mut entry = |keys: String, text: &str| {
+                for (i, part) in wrap_words(text, text_w).into_iter().enumerate() {
+                    let k = if i == 0 { keys.clone() } else { String::new() };
+                    lines.push(Line::from(vec![
+                        Span::styled(pad(&k, key_w), theme.label()),
+                        Span::raw(part),
+                    ]));
+                }
+            };
             for a in Action::ALL {
-                lines.push(Line::from(vec![
-                    Span::styled(pad(&app.keymap.labels(a), key_w), theme.label()),
-                    Span::raw(fit(
-                        a.describe(),
-                        (inner.width as usize).saturating_sub(key_w),
-                    )),
-                ]));
+                entry(app.keymap.labels(a), a.describe());
             }
-            lines.push(Line::from(vec![
-                Span::styled(pad("←→ Home End", key_w), theme.label()),
-                Span::raw("Move in a field; Ctrl-W deletes a word, Ctrl-U the start"),
-            ]));
+            entry(
+                "← → Home End".into(),
+                "Move in a field; Ctrl-W deletes a word, Ctrl-U to the start",
+            );
             lines.push(Line::default());
             lines.push(Line::from(Span::styled(
                 fit(
@@ -106,7 +116,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, theme: Theme) -> Option<Po
                     theme.dim(),
                 )));
             }
-            frame.render_widget(Paragraph::new(lines), inner);
+            let max_scroll = (lines.len() as u16).saturating_sub(inner.height);
+            frame.render_widget(
+                Paragraph::new(lines).scroll(((*scroll).min(max_scroll), 0)),
+                inner,
+            );
             None
         }
         Overlay::ConfirmRepeat(r) => {
@@ -258,5 +272,35 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, theme: Theme) -> Option<Po
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
             None
         }
+    }
+}
+
+/// `text` broken into lines of at most `width` columns, at spaces where possible.
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let needed = if line.is_empty() { 0 } else { 1 } + word.chars().count();
+        if !line.is_empty() && line.chars().count() + needed > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines.into_iter().map(|l| fit(&l, width)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_at_spaces() {
+        assert_eq!(wrap_words("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
+        assert_eq!(wrap_words("", 5), [""]);
+        assert_eq!(wrap_words("abcdefghij", 4), ["abc…"]);
     }
 }
