@@ -55,15 +55,12 @@ const PER_PAGE: u32 = 50;
 #[derive(Deserialize)]
 struct ContactPage {
     #[serde(default)]
-    data: Vec<Value>,
+    data: Value,
     #[serde(default)]
-    pages: Option<Pages>,
-}
-
-#[derive(Deserialize)]
-struct Pages {
+    total_count: Value,
+    /// `{"next": {"starting_after": …}}`; any other shape means "no next page".
     #[serde(default)]
-    next: Option<Value>,
+    pages: Value,
 }
 
 impl Intercom {
@@ -111,28 +108,53 @@ impl Intercom {
         }
     }
 
+    /// One request, its error mapped to words, its answer decoded. A read whose
+    /// answer cannot be decoded (a proxy's page, a cut-off body) is asked again
+    /// like a 5xx; a write's undecodable answer is an unknown outcome, never repeated.
     async fn call<T: DeserializeOwned>(
         &self,
         req: Request,
         what: &'static str,
         obs: &Observer,
     ) -> Result<T, IntercomError> {
-        let resp = self.transport.send(req, obs).await?;
-        if !resp.status.is_success() {
-            return Err(from_response(
-                resp.status,
-                &resp.body,
-                &ErrorContext {
-                    token_hint: &self.cfg.token_hint,
-                    version: &self.cfg.version,
-                    what,
-                },
-            ));
+        let mut attempt = 1;
+        loop {
+            let resp = self.transport.send(req.clone(), obs).await?;
+            if !resp.status.is_success() {
+                return Err(from_response(
+                    resp.status,
+                    &resp.body,
+                    &ErrorContext {
+                        token_hint: &self.cfg.token_hint,
+                        version: &self.cfg.version,
+                        what,
+                    },
+                ));
+            }
+            match serde_json::from_slice(&resp.body) {
+                Ok(v) => return Ok(v),
+                Err(e)
+                    if req.kind == Kind::Read
+                        && attempt < self.transport.policy().read_attempts =>
+                {
+                    let cause = match e.classify() {
+                        serde_json::error::Category::Eof => "a cut-off answer",
+                        serde_json::error::Category::Syntax => "an answer that is not JSON",
+                        _ => "an answer of an unexpected shape",
+                    };
+                    self.transport
+                        .retry_wait(obs, attempt, cause.to_string())
+                        .await;
+                    attempt += 1;
+                }
+                Err(e) => {
+                    return Err(IntercomError::Decode {
+                        what,
+                        detail: crate::text::one_line(&e.to_string(), 160),
+                    });
+                }
+            }
         }
-        serde_json::from_slice(&resp.body).map_err(|e| IntercomError::Decode {
-            what,
-            detail: crate::text::one_line(&e.to_string(), 160),
-        })
     }
 
     /// The admin the token belongs to, with the app's `id_code` for inbox links.
@@ -153,6 +175,7 @@ impl Intercom {
         obs: &Observer,
     ) -> Result<Vec<Contact>, IntercomError> {
         let mut found: Vec<Contact> = Vec::new();
+        let mut skipped = 0;
         let mut cursor: Option<String> = None;
         for _ in 0..MAX_SEARCH_PAGES {
             let mut pagination = json!({"per_page": PER_PAGE});
@@ -173,23 +196,45 @@ impl Intercom {
                     obs,
                 )
                 .await?;
-            for item in page.data {
+            // "Nobody has this number" leads to a create: only a real empty list says so.
+            let items = match page.data {
+                Value::Array(items) => items,
+                Value::Null if page.total_count.as_u64().is_none_or(|n| n == 0) => Vec::new(),
+                _ => {
+                    return Err(IntercomError::Decode {
+                        what: "contact list",
+                        detail: "no list of contacts in the answer".into(),
+                    });
+                }
+            };
+            for item in items {
                 // One odd entry must not hide the others.
                 match serde_json::from_value::<Contact>(item) {
                     Ok(c) if !found.iter().any(|f| f.id == c.id) => found.push(c),
                     Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "skipped an unreadable contact"),
+                    Err(e) => {
+                        skipped += 1;
+                        tracing::warn!(error = %e, "skipped an unreadable contact");
+                    }
                 }
             }
             let next = page
                 .pages
-                .and_then(|p| p.next)
-                .and_then(|n| n.get("starting_after").cloned())
-                .and_then(|v| v.as_str().map(str::to_string));
+                .get("next")
+                .and_then(|n| n.get("starting_after"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
             match next {
                 Some(n) if Some(&n) != cursor.as_ref() => cursor = Some(n),
                 _ => break,
             }
+        }
+        if found.is_empty() && skipped > 0 {
+            // Contacts came back but none could be read: that is not "nobody".
+            return Err(IntercomError::Decode {
+                what: "contact list",
+                detail: format!("{skipped} contact(s) without a readable id"),
+            });
         }
         found.sort_by(|a, b| {
             b.updated_at
@@ -244,12 +289,20 @@ impl Intercom {
             "components": msg.components,
             "create_conversation_without_contact_reply": true,
         });
+        // A 404 here is about the contact; an unreadable answer is about the message.
         self.call(
             self.request(Method::POST, "messages", Some(body), Kind::Write),
             "contact",
             obs,
         )
         .await
+        .map_err(|e| match e {
+            IntercomError::Decode { detail, .. } => IntercomError::Decode {
+                what: "message",
+                detail,
+            },
+            other => other,
+        })
     }
 
     /// The inbox link of a conversation, when the app's id code is known.

@@ -20,6 +20,8 @@ pub enum IntercomError {
     PlanRestricted,
     #[error("Intercom does not know this {what}: {message}")]
     NotFound { what: &'static str, message: String },
+    #[error("the sending admin does not exist in this Intercom workspace: check intercom.admin_id")]
+    AdminNotFound,
     #[error("Intercom says a contact with those details already exists: {message}")]
     Conflict {
         existing_id: Option<String>,
@@ -59,6 +61,23 @@ impl IntercomError {
         }
     }
 
+    /// What happened, without advice: for sentences such as "the message may
+    /// have been sent (Intercom did not answer within 20 s)".
+    pub fn cause(&self) -> String {
+        match self {
+            IntercomError::Transport(TransportError::Timeout { after }) => format!(
+                "no answer from Intercom within {}",
+                crate::http::seconds(*after)
+            ),
+            IntercomError::Transport(t) => t.to_string(),
+            IntercomError::Server { status } => {
+                format!("Intercom answered with a server error, HTTP {status}")
+            }
+            IntercomError::Decode { .. } => "Intercom's answer could not be read".into(),
+            other => other.to_string(),
+        }
+    }
+
     /// True for errors the agent fixes in the configuration, not by retrying.
     pub fn is_configuration(&self) -> bool {
         matches!(
@@ -68,14 +87,19 @@ impl IntercomError {
                 | IntercomError::TokenExpired { .. }
                 | IntercomError::PlanRestricted
                 | IntercomError::VersionInvalid { .. }
+                | IntercomError::AdminNotFound
         )
     }
 }
 
+/// `{"type":"error.list","errors":[…]}`; a few endpoints answer
+/// `{"type":"error","message":…}` instead, so both are read.
 #[derive(Deserialize)]
 struct ErrorList {
     #[serde(default)]
-    errors: Vec<ErrorItem>,
+    errors: Option<Vec<ErrorItem>>,
+    #[serde(default)]
+    message: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -99,7 +123,14 @@ pub(crate) struct ErrorContext<'a> {
 pub(crate) fn from_response(status: StatusCode, body: &[u8], cx: &ErrorContext) -> IntercomError {
     let first = serde_json::from_slice::<ErrorList>(body)
         .ok()
-        .and_then(|l| l.errors.into_iter().next());
+        .and_then(|l| match l.errors.and_then(|e| e.into_iter().next()) {
+            Some(e) => Some(e),
+            None => l.message.map(|m| ErrorItem {
+                code: String::new(),
+                message: Some(m),
+                field: None,
+            }),
+        });
     let (code, message, field) = match first {
         Some(e) => (
             e.code,
@@ -109,6 +140,13 @@ pub(crate) fn from_response(status: StatusCode, body: &[u8], cx: &ErrorContext) 
         None => (String::new(), String::new(), None),
     };
     let token_hint = cx.token_hint.to_string();
+    // Meta's refusals come relayed in a 400 (or 422), under whichever Intercom
+    // code: "(#132000) …" in the message is what counts.
+    if matches!(status.as_u16(), 400 | 422)
+        && let Some(code) = meta_code(&message)
+    {
+        return IntercomError::WhatsAppRejected { code, message };
+    }
     let message_or = |fallback: &str| {
         if message.is_empty() {
             fallback.to_string()
@@ -129,6 +167,7 @@ pub(crate) fn from_response(status: StatusCode, body: &[u8], cx: &ErrorContext) 
             };
         }
         "rate_limit_exceeded" => return IntercomError::RateLimited,
+        "admin_not_found" => return IntercomError::AdminNotFound,
         "not_found" => {
             return IntercomError::NotFound {
                 what: cx.what,
@@ -146,9 +185,6 @@ pub(crate) fn from_response(status: StatusCode, body: &[u8], cx: &ErrorContext) 
         | "parameter_mismatch"
         | "missing_parameter"
         | "bad_request" => {
-            if let Some(code) = meta_code(&message) {
-                return IntercomError::WhatsAppRejected { code, message };
-            }
             return IntercomError::Invalid {
                 message: message_or("a parameter is invalid"),
                 field,
