@@ -92,6 +92,54 @@ pub fn handle(state: &mut State, call: &Call) -> Reply {
     }
 }
 
+/// The answer a scripted `STATUS` or `STATUS:code` fault gets, in Intercom's
+/// words for that code where they are known.
+pub fn error_for_fault(status: u16, code: Option<&str>) -> Reply {
+    let code = code.unwrap_or(match status {
+        401 => "unauthorized",
+        403 => "api_plan_restricted",
+        404 => "not_found",
+        409 => "conflict",
+        429 => "rate_limit_exceeded",
+        s if s >= 500 => "server_error",
+        _ => "parameter_invalid",
+    });
+    let message = match code {
+        "unauthorized" => "Access Token Invalid",
+        "token_not_found" => "Token not found",
+        "token_revoked" => "Token revoked",
+        "token_expired" => "Token expired",
+        "api_plan_restricted" => "Active subscription needed.",
+        "not_found" => "Resource Not Found",
+        "conflict" => "A contact matching those details already exists",
+        "rate_limit_exceeded" => "Exceeded rate limit of 167 in 10_seconds",
+        "server_error" => "Server Error",
+        "service_unavailable" => "Service Unavailable",
+        "intercom_version_invalid" => "Requested resource is not available in current API version.",
+        _ => "Injected fault",
+    };
+    Reply::intercom_error(status, code, message)
+}
+
+/// Turns a successful create into the 409 of a create that lost a race:
+/// the contact exists, and the message names its id.
+pub fn conflict_for_created(created: &Reply, archived: bool) -> Reply {
+    let id = serde_json::from_slice::<Value>(&created.body)
+        .ok()
+        .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_string))
+        .unwrap_or_default();
+    let what = if archived {
+        "An archived contact"
+    } else {
+        "A contact"
+    };
+    Reply::intercom_error(
+        409,
+        "conflict",
+        &format!("{what} matching those details already exists with id={id}"),
+    )
+}
+
 fn admin_json(state: &State) -> Value {
     let id = &state.identity;
     json!({
@@ -111,14 +159,19 @@ fn me(state: &State) -> Reply {
     Reply::json(200, &me)
 }
 
-fn admins(state: &State) -> Reply {
+/// The workspace's admins: the token's own, and a second one.
+fn all_admins(state: &State) -> Vec<Value> {
     let mut second = admin_json(state);
     second["id"] = json!("991267460");
     second["name"] = json!("Second Agent");
     second["email"] = json!("second@demo.example");
+    vec![admin_json(state), second]
+}
+
+fn admins(state: &State) -> Reply {
     Reply::json(
         200,
-        &json!({"type": "admin.list", "admins": [admin_json(state), second]}),
+        &json!({"type": "admin.list", "admins": all_admins(state)}),
     )
 }
 
@@ -300,9 +353,12 @@ fn create_message(state: &mut State, body: &Value, version: &str) -> Reply {
                 .unwrap_or_else(|| v.to_string())
         })
         .unwrap_or_default();
-    if admin != state.identity.admin_id && admin != "991267460" {
+    let Some(mut owner) = all_admins(state)
+        .into_iter()
+        .find(|a| a.get("id").and_then(Value::as_str) == Some(admin.as_str()))
+    else {
         return Reply::intercom_error(404, "admin_not_found", "Admin not found");
-    }
+    };
     if body.get("message_type").and_then(Value::as_str) != Some("whatsapp") {
         return Reply::intercom_error(
             400,
@@ -320,7 +376,7 @@ fn create_message(state: &mut State, body: &Value, version: &str) -> Reply {
     let to = body.get("to").cloned().unwrap_or(Value::Null);
     let contact_idx = if let Some(id) = to.get("id").and_then(Value::as_str) {
         let kind = to.get("type").and_then(Value::as_str).unwrap_or("");
-        if kind != "lead" && kind != "user" && kind != "contact" {
+        if kind != "lead" && kind != "user" {
             return Reply::intercom_error(400, "parameter_invalid", "to.type must be lead or user");
         }
         state.contacts.iter().position(|c| c.id == id)
@@ -394,14 +450,25 @@ fn create_message(state: &mut State, body: &Value, version: &str) -> Reply {
     if let Some(c) = state.contacts.get_mut(idx) {
         c.updated_at = now;
     }
+    if let Some(o) = owner.as_object_mut() {
+        o.retain(|k, _| {
+            matches!(
+                k.as_str(),
+                "type" | "id" | "name" | "email" | "away_mode_enabled" | "away_mode_reassign"
+            )
+        });
+    }
     let mut reply = json!({
         "type": "admin_message", "id": id, "created_at": now, "body": rendered,
-        "message_type": "whatsapp", "conversation_id": conversation_id
+        "message_type": "whatsapp", "owner": owner
     });
-    if state.settings.omit_conversation_id
-        && let Some(o) = reply.as_object_mut()
-    {
-        o.remove("conversation_id");
+    // No conversation shows until the contact replies, unless one was asked for.
+    let open_now = body
+        .get("create_conversation_without_contact_reply")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if open_now && !state.settings.omit_conversation_id {
+        reply["conversation_id"] = json!(conversation_id);
     }
     Reply::json(200, &reply)
 }
