@@ -49,10 +49,7 @@ pub fn handle(state: &mut State, call: &Call) -> Reply {
     if token != Some(state.identity.intercom_token.as_str()) {
         return Reply::intercom_error(401, "unauthorized", "Access Token Invalid");
     }
-    if call
-        .accept
-        .is_none_or(|a| !(a.contains("application/json") || a.contains("*/*")))
-    {
+    if call.accept.is_none_or(|a| !a.contains("application/json")) {
         return Reply::intercom_error(
             406,
             "not_acceptable",

@@ -2,7 +2,7 @@
 
 use super::error::{ErrorContext, IntercomError, from_response};
 use super::types::{Admin, Contact, MessageSent, WhatsAppMessage};
-use crate::http::{Kind, Observer, Request, Transport};
+use crate::http::{Kind, Observer, Request, Transport, TransportError};
 use crate::secret::Secret;
 use bytes::Bytes;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
@@ -119,7 +119,19 @@ impl Intercom {
     ) -> Result<T, IntercomError> {
         let mut attempt = 1;
         loop {
-            let resp = self.transport.send(req.clone(), obs).await?;
+            let resp = match self.transport.send(req.clone(), obs).await {
+                Ok(r) => r,
+                Err(TransportError::RateLimited { wait }) => {
+                    return Err(IntercomError::RateLimited { retry_after: wait });
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if resp.status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+                // Given up waiting (too long, or too many times): say for how long.
+                return Err(IntercomError::RateLimited {
+                    retry_after: resp.rate.wait_hint(std::time::SystemTime::now()),
+                });
+            }
             if !resp.status.is_success() {
                 return Err(from_response(
                     resp.status,

@@ -38,8 +38,11 @@ pub enum IntercomError {
         "Intercom does not accept API version {version}: set intercom.version to 2.16 or later"
     )]
     VersionInvalid { version: String },
-    #[error("Intercom's rate limit is still exceeded after waiting: try again in a minute")]
-    RateLimited,
+    #[error("Intercom's rate limit is exceeded: {}", retry_words(*.retry_after))]
+    RateLimited {
+        /// When the service's window resets, if it said; nothing was processed.
+        retry_after: Option<std::time::Duration>,
+    },
     #[error("Intercom had a server error (HTTP {status}): try again shortly")]
     Server { status: u16 },
     #[error("Intercom answered HTTP {status}: {message}")]
@@ -69,6 +72,9 @@ impl IntercomError {
                 "no answer from Intercom within {}",
                 crate::http::seconds(*after)
             ),
+            IntercomError::Transport(TransportError::Interrupted(_)) => {
+                "the connection broke before Intercom's answer arrived".into()
+            }
             IntercomError::Transport(t) => t.to_string(),
             IntercomError::Server { status } => {
                 format!("Intercom answered with a server error, HTTP {status}")
@@ -166,7 +172,7 @@ pub(crate) fn from_response(status: StatusCode, body: &[u8], cx: &ErrorContext) 
                 version: cx.version.to_string(),
             };
         }
-        "rate_limit_exceeded" => return IntercomError::RateLimited,
+        "rate_limit_exceeded" => return IntercomError::RateLimited { retry_after: None },
         "admin_not_found" => return IntercomError::AdminNotFound,
         "not_found" => {
             return IntercomError::NotFound {
@@ -206,7 +212,7 @@ pub(crate) fn from_response(status: StatusCode, body: &[u8], cx: &ErrorContext) 
             existing_id: existing_id(&message),
             message: message_or("conflict"),
         },
-        429 => IntercomError::RateLimited,
+        429 => IntercomError::RateLimited { retry_after: None },
         s if s >= 500 => IntercomError::Server { status: s },
         s => IntercomError::Unexpected {
             status: s,
@@ -220,6 +226,15 @@ pub(crate) fn from_response(status: StatusCode, body: &[u8], cx: &ErrorContext) 
                 message
             },
         },
+    }
+}
+
+/// "try again in a minute", or as long as the service said.
+fn retry_words(after: Option<std::time::Duration>) -> String {
+    match after.map(|d| d.as_secs()) {
+        Some(s) if s > 90 => format!("try again in about {} minutes", s.div_ceil(60)),
+        Some(s) if s > 5 => format!("try again in about {s} seconds"),
+        _ => "try again in a minute".into(),
     }
 }
 
