@@ -32,6 +32,9 @@ pub struct FakeServerArgs {
     /// Leave `conversation_id` out of message answers (as Intercom may).
     #[arg(long)]
     pub omit_conversation_id: bool,
+    /// Answer contacts with real workspaces' type quirks (owner_id a number, avatar a string…).
+    #[arg(long)]
+    pub quirks: bool,
     /// Templates per Graph page at most (to try paging with `next`).
     #[arg(long, default_value_t = 25)]
     pub graph_page_size: usize,
@@ -67,6 +70,7 @@ pub async fn run(args: FakeServerArgs) -> ExitCode {
         new_contact_404: secs(args.new_contact_404_secs),
         omit_conversation_id: args.omit_conversation_id,
         graph_page_size: args.graph_page_size.max(1),
+        quirks: args.quirks,
     };
     let fake = match FakeServer::start(FakeOptions {
         port: args.port,

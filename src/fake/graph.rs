@@ -65,6 +65,24 @@ pub fn rate_limited(waba_id: &str) -> Reply {
     )
 }
 
+/// Fields a message template has; asking for another is an error in Graph.
+const TEMPLATE_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "language",
+    "status",
+    "category",
+    "sub_category",
+    "previous_category",
+    "parameter_format",
+    "components",
+    "rejected_reason",
+    "quality_score",
+    "library_template_name",
+    "message_send_ttl_seconds",
+    "cta_url_link_tracking_opted_out",
+];
+
 pub struct Call<'a> {
     pub path: &'a str,
     pub query: &'a str,
@@ -158,6 +176,20 @@ pub fn handle(state: &State, call: &Call) -> Reply {
             .filter(|s| !s.is_empty())
             .collect()
     });
+    if let Some(unknown) = fields
+        .iter()
+        .flatten()
+        .find(|f| !TEMPLATE_FIELDS.contains(&f.as_str()))
+    {
+        return Reply::graph_error(
+            400,
+            100,
+            "OAuthException",
+            &format!(
+                "(#100) Tried accessing nonexisting field ({unknown}) on node type (WhatsAppBusinessHSM)"
+            ),
+        );
+    }
     let page: Vec<Value> = matching
         .iter()
         .skip(after)

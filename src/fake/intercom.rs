@@ -218,7 +218,7 @@ fn search_contacts(state: &State, body: &Value) -> Reply {
         .iter()
         .skip(start)
         .take(per_page)
-        .map(|c| c.to_json(&state.identity.workspace_id))
+        .map(|c| contact_json(state, c))
         .collect();
     let total = hits.len();
     let total_pages = total.div_ceil(per_page).max(if total == 0 { 0 } else { 1 });
@@ -242,6 +242,24 @@ fn encode_cursor(n: usize) -> String {
 fn decode_cursor(s: &str) -> Option<usize> {
     let inner = s.strip_prefix("WzE3MzQ1")?.strip_suffix("XQ==")?;
     usize::from_str_radix(inner, 16).ok()
+}
+
+/// A contact as this workspace answers it; with `quirks` on, in the shapes
+/// real workspaces also show: `owner_id` a number (as before 2.16), `avatar` a
+/// URL string or an object, and a field no client knows yet.
+fn contact_json(state: &State, c: &FakeContact) -> Value {
+    let mut v = c.to_json(&state.identity.workspace_id);
+    if state.settings.quirks {
+        v["owner_id"] = json!(991_267_459u64);
+        let odd = c.id.bytes().last().is_some_and(|b| b % 2 == 1);
+        v["avatar"] = if odd {
+            json!("https://static.intercomassets.com/avatars/1/square_128/jane.jpg")
+        } else {
+            json!({"type": "avatar", "image_url": null})
+        };
+        v["x_new_field"] = json!({"added_in": "2.17", "values": [1, "two", null]});
+    }
+    v
 }
 
 fn text_field(body: &Value, key: &str) -> Result<Option<String>, Reply> {
@@ -315,7 +333,7 @@ fn create_contact(state: &mut State, body: &Value) -> Reply {
         updated_at: now,
         born: Instant::now(),
     };
-    let json = contact.to_json(&state.identity.workspace_id);
+    let json = contact_json(state, &contact);
     state.contacts.push(contact);
     Reply::json(200, &json)
 }
@@ -323,7 +341,7 @@ fn create_contact(state: &mut State, body: &Value) -> Reply {
 fn get_contact(state: &State, path: &str) -> Reply {
     let id = path.trim_matches('/').rsplit('/').next().unwrap_or("");
     match state.contacts.iter().find(|c| c.id == id) {
-        Some(c) => Reply::json(200, &c.to_json(&state.identity.workspace_id)),
+        Some(c) => Reply::json(200, &contact_json(state, c)),
         None => Reply::intercom_error(404, "not_found", "User Not Found"),
     }
 }

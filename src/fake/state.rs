@@ -28,6 +28,9 @@ pub struct Settings {
     pub graph_page_size: usize,
     /// Leave `conversation_id` out of message answers (it may be missing for real).
     pub omit_conversation_id: bool,
+    /// Answer contacts with the type quirks of real workspaces (`owner_id` a
+    /// number, `avatar` a string or an object, unknown fields).
+    pub quirks: bool,
 }
 
 impl Default for Settings {
@@ -40,6 +43,7 @@ impl Default for Settings {
             new_contact_404: Duration::ZERO,
             graph_page_size: 25,
             omit_conversation_id: false,
+            quirks: false,
         }
     }
 }

@@ -5,7 +5,7 @@
 //! - `POST faults {"script":"search=503,503,ok"}`
 //! - `POST settings {"latency_secs":…, "rate_limit":N|null, "window_secs":…,
 //!   "index_lag_secs":…, "new_contact_404_secs":…, "graph_page_size":N,
-//!   "omit_conversation_id":bool}` (`null` rate limit: Intercom's usual one)
+//!   "omit_conversation_id":bool, "quirks":bool}` (`null` rate limit: Intercom's usual one)
 //! - `POST reset`: contacts, messages, requests and scripts cleared
 
 use super::faults::parse_script;
@@ -36,6 +36,7 @@ pub(super) fn handle(shared: &Shared, method: &str, what: &str, body: &[u8]) -> 
                     "new_contact_404_secs": s.new_contact_404.as_secs_f64(),
                     "graph_page_size": s.graph_page_size,
                     "omit_conversation_id": s.omit_conversation_id,
+                    "quirks": s.quirks,
                 }),
             )
         }
@@ -84,6 +85,9 @@ pub(super) fn handle(shared: &Shared, method: &str, what: &str, body: &[u8]) -> 
             }
             if let Some(b) = v.get("omit_conversation_id").and_then(Value::as_bool) {
                 s.omit_conversation_id = b;
+            }
+            if let Some(b) = v.get("quirks").and_then(Value::as_bool) {
+                s.quirks = b;
             }
             match v.get("rate_limit") {
                 Some(Value::Null) => s.rate_limit = None,
