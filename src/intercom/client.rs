@@ -329,3 +329,59 @@ fn url_segment(id: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::RetryPolicy;
+
+    fn client() -> Intercom {
+        Intercom::new(
+            Transport::new(
+                std::time::Duration::from_secs(1),
+                std::time::Duration::from_secs(1),
+                RetryPolicy::fast(),
+            ),
+            IntercomConfig {
+                base_url: Url::parse("https://api.eu.intercom.io/").unwrap(),
+                version: "2.16".into(),
+                token: Secret::new("tok_abc"),
+                token_hint: "INTERCOM_TOKEN".into(),
+            },
+        )
+    }
+
+    #[test]
+    fn every_call_carries_intercoms_headers() {
+        let c = client();
+        let get = c.request(Method::GET, "me", None, Kind::Read);
+        assert_eq!(get.url.as_str(), "https://api.eu.intercom.io/me");
+        assert_eq!(get.headers[AUTHORIZATION], "Bearer tok_abc");
+        assert!(get.headers[AUTHORIZATION].is_sensitive());
+        assert_eq!(get.headers[ACCEPT], "application/json");
+        assert_eq!(get.headers["Intercom-Version"], "2.16");
+        assert!(
+            !get.headers.contains_key(CONTENT_TYPE),
+            "no body, no Content-Type"
+        );
+        let post = c.request(
+            Method::POST,
+            "contacts",
+            Some(json!({"role": "lead"})),
+            Kind::Write,
+        );
+        assert_eq!(post.headers[CONTENT_TYPE], "application/json");
+        assert_eq!(post.kind, Kind::Write);
+        // The request's own Debug never shows the token.
+        assert!(!format!("{post:?}").contains("tok_abc"));
+    }
+
+    #[test]
+    fn ids_stay_one_path_segment() {
+        assert_eq!(
+            url_segment("6762f0dd1bb69f9f2193bb83"),
+            "6762f0dd1bb69f9f2193bb83"
+        );
+        assert_eq!(url_segment("../admins?x=1"), "adminsx1");
+    }
+}

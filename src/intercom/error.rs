@@ -174,7 +174,8 @@ pub(crate) fn from_response(status: StatusCode, body: &[u8], cx: &ErrorContext) 
         }
         "rate_limit_exceeded" => return IntercomError::RateLimited { retry_after: None },
         "admin_not_found" => return IntercomError::AdminNotFound,
-        "not_found" => {
+        // A merged contact answers 410 on its old id: gone, like a 404.
+        "not_found" | "contact_merged" => {
             return IntercomError::NotFound {
                 what: cx.what,
                 message: message_or("not found"),
@@ -204,7 +205,7 @@ pub(crate) fn from_response(status: StatusCode, body: &[u8], cx: &ErrorContext) 
             status: 403,
             message: "access denied".into(),
         },
-        404 => IntercomError::NotFound {
+        404 | 410 => IntercomError::NotFound {
             what: cx.what,
             message: message_or("not found"),
         },
@@ -213,6 +214,10 @@ pub(crate) fn from_response(status: StatusCode, body: &[u8], cx: &ErrorContext) 
             message: message_or("conflict"),
         },
         429 => IntercomError::RateLimited { retry_after: None },
+        400 | 422 => IntercomError::Invalid {
+            message: message_or("the request was refused"),
+            field,
+        },
         s if s >= 500 => IntercomError::Server { status: s },
         s => IntercomError::Unexpected {
             status: s,
@@ -319,6 +324,48 @@ mod tests {
             IntercomError::Unauthorized {
                 token_hint: "INTERCOM_TOKEN".into()
             }
+        );
+    }
+
+    #[test]
+    fn merged_contacts_are_gone() {
+        let e = map(
+            410,
+            r#"{"type":"error.list","errors":[{"code":"contact_merged","message":"This contact has been merged. See the 'Link' header for the canonical contact."}]}"#,
+        );
+        assert!(matches!(e, IntercomError::NotFound { .. }), "{e:?}");
+        assert!(matches!(map(410, ""), IntercomError::NotFound { .. }));
+    }
+
+    #[test]
+    fn other_error_shapes_are_read() {
+        // {"type":"error","message":…} as some endpoints answer.
+        let e = map(
+            400,
+            r#"{"type":"error","request_id":"x","message":"message_id is required"}"#,
+        );
+        assert_eq!(
+            e.to_string(),
+            "Intercom refused the request: message_id is required"
+        );
+        // A Meta refusal relayed under another code still reads as one.
+        let e = map(
+            422,
+            r#"{"type":"error.list","errors":[{"code":"whatsapp_error","message":"(#132018) param text cannot have new-line"}]}"#,
+        );
+        assert!(matches!(
+            e,
+            IntercomError::WhatsAppRejected { code: 132018, .. }
+        ));
+        assert!(e.to_string().contains("line break"));
+        assert_eq!(
+            map(404, r#"{"errors":[{"code":"admin_not_found"}]}"#),
+            IntercomError::AdminNotFound
+        );
+        let e = map(429, "");
+        assert_eq!(
+            e.to_string(),
+            "Intercom's rate limit is exceeded: try again in a minute"
         );
     }
 
