@@ -821,6 +821,20 @@ async fn graph_answers_like_graph() {
             .contains("does not exist")
     );
 
+    // A field templates do not have: (#100), as Graph says it.
+    let (status, body) = get(
+        graph_url(&fake, "fields=name,langauge"),
+        "demo-whatsapp-token",
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nonexisting field (langauge)")
+    );
+
     // Pages: at most graph_page_size, `next` until the end, `previous` after the first.
     let mut url = graph_url(
         &fake,

@@ -506,15 +506,16 @@ async fn cancelling_the_lead_step_sends_nothing() {
     let h = Harness::new().await;
     h.script(Endpoint::Search, [Fault::Delay(Duration::from_secs(2))]);
     let cancel = tokio_util::sync::CancellationToken::new();
-    let trigger = cancel.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(150)).await;
-        trigger.cancel();
-    });
-    let err = h
-        .send_cancellable(h.request(NEW_PHONE), cancel)
-        .await
-        .unwrap_err();
+    // Esc while the search is in flight.
+    let (result, ()) = tokio::join!(
+        h.send_cancellable(h.request(NEW_PHONE), cancel.clone()),
+        async {
+            h.until_received(Endpoint::Search).await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            cancel.cancel();
+        }
+    );
+    let err = result.unwrap_err();
     assert_eq!(err, SendError::Cancelled { unknown: false });
     assert_words(
         "cancel",
@@ -545,4 +546,27 @@ async fn a_known_lead_skips_the_lead_step() {
     .await
     .expect("sent");
     assert_eq!(h.counts(), c(0, 0, 0, 1));
+}
+
+#[tokio::test]
+async fn quirky_answers_are_read() {
+    // owner_id as a number, avatar as a URL string or an object, unknown fields.
+    let h = Harness::build(
+        Settings {
+            quirks: true,
+            ..Settings::default()
+        },
+        Identity::default(),
+        roomy(),
+    )
+    .await;
+    let found = h
+        .send(EXISTING_PHONE)
+        .await
+        .expect("an existing lead, read");
+    assert_eq!(found.lead.contact.id, EXISTING_ID);
+    let created = h.send(NEW_PHONE).await.expect("a new lead, read");
+    assert!(created.lead_created);
+    assert_eq!(h.counts(), c(2, 1, 0, 2));
+    h.assert_no_duplicates("quirks");
 }

@@ -29,9 +29,10 @@ pub fn roomy() -> Timeouts {
     }
 }
 
-/// For timeout tests: short, paired with a `delay` well above it.
-pub const SHORT_TIMEOUT: Duration = Duration::from_millis(500);
-pub const LONG_DELAY: Duration = Duration::from_millis(1500);
+/// For timeout tests: short, paired with a `delay` well above it (and a
+/// timeout long enough that a busy machine does not trip it elsewhere).
+pub const SHORT_TIMEOUT: Duration = Duration::from_secs(1);
+pub const LONG_DELAY: Duration = Duration::from_millis(2500);
 
 pub fn short() -> Timeouts {
     Timeouts {
@@ -61,6 +62,15 @@ impl Harness {
     /// sender and the templates already known, and the request log cleared:
     /// what the test then counts is the send alone.
     pub async fn build(settings: Settings, identity: Identity, timeouts: Timeouts) -> Self {
+        Harness::build_with(settings, identity, timeouts, RetryPolicy::fast()).await
+    }
+
+    pub async fn build_with(
+        settings: Settings,
+        identity: Identity,
+        timeouts: Timeouts,
+        policy: RetryPolicy,
+    ) -> Self {
         let fake = FakeServer::start(FakeOptions {
             settings,
             identity,
@@ -70,12 +80,7 @@ impl Harness {
         .await
         .expect("the fake starts");
         let dir = tempfile::tempdir().expect("a temp dir");
-        let ws = Workspace::for_fake_with(
-            &fake,
-            dir.path().to_path_buf(),
-            RetryPolicy::fast(),
-            timeouts,
-        );
+        let ws = Workspace::for_fake_with(&fake, dir.path().to_path_buf(), policy, timeouts);
         ws.sender(&quiet()).await.expect("GET /me");
         let template = ws
             .templates
@@ -132,6 +137,18 @@ impl Harness {
             events.lock().unwrap().push(p);
         });
         quick_send(&self.ws, req, progress, cancel).await
+    }
+
+    /// Waits (bounded) until the fake has received a request for `endpoint`:
+    /// for tests that act while a request is in flight.
+    pub async fn until_received(&self, endpoint: Endpoint) {
+        for _ in 0..500 {
+            if self.count(endpoint) > 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("no {endpoint:?} request arrived");
     }
 
     pub fn script(&self, endpoint: Endpoint, faults: impl IntoIterator<Item = Fault>) {
