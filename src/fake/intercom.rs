@@ -226,7 +226,12 @@ fn search_contacts(state: &State, body: &Value) -> Reply {
         "type": "pages", "page": start / per_page + 1, "per_page": per_page, "total_pages": total_pages
     });
     if start + per_page < total {
-        pages["next"] = json!({"page": start / per_page + 2, "starting_after": encode_cursor(start + per_page)});
+        // API-FACTS shows {page, starting_after}; the 2.16 schema {per_page, starting_after}.
+        pages["next"] = json!({
+            "page": start / per_page + 2,
+            "per_page": per_page,
+            "starting_after": encode_cursor(start + per_page)
+        });
     }
     Reply::json(
         200,
