@@ -2,12 +2,12 @@
 //! real HTTP. For each: no panic, a clear message, the right number of
 //! requests, and never a second lead or a second message.
 
-mod common;
+mod send_harness;
 
-use common::*;
 use leadline::fake::{Endpoint, Fault, Identity, Settings};
 use leadline::http::WaitReason;
 use leadline::workflow::{LeadPlan, SendError, SendRequest, SendStatus};
+use send_harness::*;
 use std::time::Duration;
 
 /// One fault in the lead step, and what the agent and the fake must show.

@@ -2,12 +2,12 @@
 //! over real HTTP. A send is never repeated on its own: when its outcome is
 //! unknown it is journaled "outcome unknown" and the agent is told to check.
 
-mod common;
+mod send_harness;
 
-use common::*;
 use leadline::fake::{Endpoint, Fault, Identity, Settings};
 use leadline::http::WaitReason;
 use leadline::workflow::{SendError, SendRequest, SendStatus};
+use send_harness::*;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -63,8 +63,8 @@ async fn run(case: Case, timeouts: leadline::http::Timeouts) {
                 &e.to_string(),
                 &[
                     "may have been sent",
-                    "outcome unknown",
-                    "will not be sent again",
+                    "did not confirm",
+                    "will not send it again",
                 ],
             );
             assert!(

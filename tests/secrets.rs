@@ -5,12 +5,12 @@
 //! One test in this binary: it sets LEADLINE_LOG and installs the global
 //! logger the app uses, which can happen once per process.
 
-mod common;
+mod send_harness;
 
-use common::*;
 use leadline::fake::{Endpoint, Fault, Identity, Settings};
 use leadline::http::quiet;
 use leadline::workflow::SendRequest;
+use send_harness::*;
 use std::path::Path;
 use std::time::Duration;
 

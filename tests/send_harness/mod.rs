@@ -47,6 +47,8 @@ pub struct Harness {
     pub dir: tempfile::TempDir,
     pub template: Template,
     pub events: Arc<Mutex<Vec<Progress>>>,
+    /// Ids of the contacts the fake started with (the demo's).
+    pub seeded: Vec<String>,
 }
 
 impl Harness {
@@ -91,12 +93,14 @@ impl Harness {
             .find(|t| t.name == "appointment_reminder" && t.language == "en_US")
             .expect("appointment_reminder en_US");
         fake.clear_requests();
+        let seeded = fake.contacts().into_iter().map(|c| c.id).collect();
         Harness {
             fake,
             ws,
             dir,
             template,
             events: Arc::default(),
+            seeded,
         }
     }
 
@@ -220,7 +224,7 @@ impl Harness {
         let contacts = self.fake.contacts();
         let mut phones: Vec<&str> = contacts
             .iter()
-            .filter(|c| !c.id.starts_with("6762f0"))
+            .filter(|c| !self.seeded.contains(&c.id))
             .filter_map(|c| c.formatted_phone.as_deref())
             .collect();
         let before = phones.len();
