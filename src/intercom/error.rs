@@ -76,9 +76,7 @@ impl IntercomError {
                 "the connection broke before Intercom's answer arrived".into()
             }
             IntercomError::Transport(t) => t.to_string(),
-            IntercomError::Server { status } => {
-                format!("Intercom answered with a server error, HTTP {status}")
-            }
+            IntercomError::Server { status } => format!("Intercom answered HTTP {status}"),
             IntercomError::Decode { .. } => "Intercom's answer could not be read".into(),
             other => other.to_string(),
         }
@@ -237,8 +235,8 @@ pub(crate) fn from_response(status: StatusCode, body: &[u8], cx: &ErrorContext) 
 /// "try again in a minute", or as long as the service said.
 fn retry_words(after: Option<std::time::Duration>) -> String {
     match after.map(|d| d.as_secs()) {
-        Some(s) if s > 90 => format!("try again in about {} minutes", s.div_ceil(60)),
-        Some(s) if s > 5 => format!("try again in about {s} seconds"),
+        Some(s) if s > 90 => format!("wait about {} minutes, then try again", s.div_ceil(60)),
+        Some(s) if s > 5 => format!("wait about {s} seconds, then try again"),
         _ => "try again in a minute".into(),
     }
 }

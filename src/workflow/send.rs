@@ -102,7 +102,7 @@ pub enum SendError {
 fn message_sentence(error: &IntercomError, unknown: bool) -> String {
     if unknown {
         format!(
-            "the message may have been sent, but Intercom did not confirm it ({}); leadline will not send it again on its own",
+            "the message may have been sent ({}); leadline will not send it again on its own",
             error.cause()
         )
     } else {
