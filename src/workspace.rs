@@ -204,8 +204,18 @@ impl Workspace {
         data_dir: PathBuf,
         policy: crate::http::RetryPolicy,
     ) -> Workspace {
+        Workspace::for_fake_with(fake, data_dir, policy, crate::http::Timeouts::default())
+    }
+
+    /// Like [`Workspace::for_fake`], with chosen timeouts (tests use short ones).
+    pub fn for_fake_with(
+        fake: &crate::fake::FakeServer,
+        data_dir: PathBuf,
+        policy: crate::http::RetryPolicy,
+        timeouts: crate::http::Timeouts,
+    ) -> Workspace {
         let id = fake.identity();
-        let transport = crate::http::Transport::new(CONNECT_TIMEOUT, REQUEST_TIMEOUT, policy);
+        let transport = crate::http::Transport::with_timeouts(timeouts, policy);
         let url = |s: String| reqwest::Url::parse(&s).expect("the fake's URL");
         let intercom = Intercom::new(
             transport.clone(),
@@ -213,21 +223,17 @@ impl Workspace {
                 base_url: url(fake.intercom_url()),
                 version: "2.16".into(),
                 token: crate::secret::Secret::new(id.intercom_token.clone()),
-                token_hint: "the demo token".into(),
+                token_hint: "INTERCOM_TOKEN".into(),
             },
         );
         let graph = Graph::new(
-            crate::http::Transport::new(
-                CONNECT_TIMEOUT,
-                REQUEST_TIMEOUT,
-                transport.policy().clone(),
-            ),
+            crate::http::Transport::with_timeouts(timeouts, transport.policy().clone()),
             crate::meta::GraphConfig {
                 base_url: url(fake.graph_url()),
                 version: "v23.0".into(),
                 waba_id: id.waba_id.clone(),
                 token: crate::secret::Secret::new(id.whatsapp_token.clone()),
-                token_hint: "the demo token".into(),
+                token_hint: "WHATSAPP_TOKEN".into(),
             },
         );
         Workspace::new(

@@ -17,7 +17,7 @@ pub struct FakeServerArgs {
     /// Added to every answer, in milliseconds.
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
-    /// Intercom requests allowed per window (429 past it).
+    /// Intercom requests allowed per window (429 past it); default 1666, Intercom's usual.
     #[arg(long)]
     pub rate_limit: Option<u32>,
     /// Length of a rate-limit window in seconds.
@@ -29,6 +29,15 @@ pub struct FakeServerArgs {
     /// Messages to contacts younger than this many seconds get 404.
     #[arg(long, default_value_t = 0.0)]
     pub new_contact_404_secs: f64,
+    /// Leave `conversation_id` out of message answers (as Intercom may).
+    #[arg(long)]
+    pub omit_conversation_id: bool,
+    /// Answer contacts with real workspaces' type quirks (owner_id a number, avatar a string…).
+    #[arg(long)]
+    pub quirks: bool,
+    /// Templates per Graph page at most (to try paging with `next`).
+    #[arg(long, default_value_t = 25)]
+    pub graph_page_size: usize,
     /// Scripted faults, e.g. `search=503,503,ok` or `message=drop-after` (repeatable).
     #[arg(long = "fault", value_name = "ENDPOINT=FAULT,…")]
     pub faults: Vec<String>,
@@ -59,7 +68,9 @@ pub async fn run(args: FakeServerArgs) -> ExitCode {
         window: Duration::from_secs(args.window_secs.max(1)),
         index_lag: secs(args.index_lag_secs),
         new_contact_404: secs(args.new_contact_404_secs),
-        ..Settings::default()
+        omit_conversation_id: args.omit_conversation_id,
+        graph_page_size: args.graph_page_size.max(1),
+        quirks: args.quirks,
     };
     let fake = match FakeServer::start(FakeOptions {
         port: args.port,
@@ -87,7 +98,7 @@ pub async fn run(args: FakeServerArgs) -> ExitCode {
     println!("  whatsapp.waba_id      = \"{}\"", id.waba_id);
     println!("  INTERCOM_TOKEN={}", id.intercom_token);
     println!("  WHATSAPP_TOKEN={}", id.whatsapp_token);
-    println!("  inspect: GET /_fake/contacts, /_fake/messages, /_fake/requests");
+    println!("  inspect: GET /_fake/contacts, /_fake/messages, /_fake/requests, /_fake/settings");
     println!(
         "  steer:   POST /_fake/faults {{\"script\":\"search=503,ok\"}}, /_fake/settings, /_fake/reset"
     );

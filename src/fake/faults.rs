@@ -65,8 +65,11 @@ pub enum Fault {
     /// An error of this HTTP status in the service's own error shape.
     Status(u16),
     /// An error with a given Intercom error code, e.g. `token_revoked`.
+    /// On `create`, a 409 (`409`, `409:conflict`, `409:archived`) is a race
+    /// lost to another create: the contact is made, and the 409 names its id.
     Code(u16, String),
-    /// 429 with `X-RateLimit-Reset` this far ahead.
+    /// 429 with `X-RateLimit-Reset` and `Retry-After` this far ahead (not
+    /// processed). On Graph: a 400 with code 80007, as Graph limits are said.
     RateLimit(Duration),
     /// An HTML error page (as a proxy or load balancer sends).
     Html(u16),
@@ -78,7 +81,8 @@ pub enum Fault {
     DropBefore,
     /// The request is processed, then the connection is closed without an answer.
     DropAfter,
-    /// Wait this long, then behave normally (for client timeouts).
+    /// Processed at once, answered after this long: a client that times out
+    /// meanwhile meets a request that did happen (for write timeouts).
     Delay(Duration),
 }
 

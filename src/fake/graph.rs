@@ -14,6 +14,75 @@ pub fn is_graph_path(path: &str) -> bool {
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// The answer a scripted status fault gets on a Graph path, in Graph's shape.
+pub fn error_for_status(status: u16, waba_id: &str) -> Reply {
+    match status {
+        401 => Reply::graph_error_full(
+            401,
+            190,
+            Some(463),
+            "OAuthException",
+            "Error validating access token: Session has expired on Tuesday, 10-Jun-25 04:00:00 PDT.",
+            false,
+        ),
+        403 => Reply::graph_error_full(
+            403,
+            200,
+            None,
+            "OAuthException",
+            "(#200) Requires whatsapp_business_management permission to manage the object",
+            false,
+        ),
+        429 => rate_limited(waba_id),
+        s if s >= 500 => Reply::graph_error_full(
+            s,
+            2,
+            None,
+            "OAuthException",
+            "An unexpected error has occurred. Please retry your request later.",
+            true,
+        ),
+        s => Reply::graph_error_full(
+            s,
+            100,
+            None,
+            "OAuthException",
+            "(#100) Invalid parameter",
+            false,
+        ),
+    }
+}
+
+/// Graph's "too many calls" for a WABA: HTTP 400 with code 80007.
+pub fn rate_limited(waba_id: &str) -> Reply {
+    Reply::graph_error_full(
+        400,
+        80007,
+        None,
+        "OAuthException",
+        &format!("(#80007) Rate limit hit for WABA ID: {waba_id}"),
+        false,
+    )
+}
+
+/// Fields a message template has; asking for another is an error in Graph.
+const TEMPLATE_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "language",
+    "status",
+    "category",
+    "sub_category",
+    "previous_category",
+    "parameter_format",
+    "components",
+    "rejected_reason",
+    "quality_score",
+    "library_template_name",
+    "message_send_ttl_seconds",
+    "cta_url_link_tracking_opted_out",
+];
+
 pub struct Call<'a> {
     pub path: &'a str,
     pub query: &'a str,
@@ -68,7 +137,7 @@ pub fn handle(state: &State, call: &Call) -> Reply {
     let status = query_param(call.query, "status");
     let limit = match query_param(call.query, "limit") {
         Some(l) => match l.parse::<usize>() {
-            Ok(n) if (1..=1000).contains(&n) => n,
+            Ok(n) if (1..=1000).contains(&n) => n.min(state.settings.graph_page_size.max(1)),
             _ => {
                 return Reply::graph_error(
                     400,
@@ -80,14 +149,12 @@ pub fn handle(state: &State, call: &Call) -> Reply {
         },
         None => state.settings.graph_page_size,
     };
-    let after = match query_param(call.query, "after") {
-        Some(c) => match decode(&c) {
-            Some(n) => n,
-            None => {
-                return Reply::graph_error(400, 100, "OAuthException", "(#100) Invalid cursor");
-            }
-        },
-        None => 0,
+    let cursor = |key: &str| query_param(call.query, key).map(|c| decode(&c).ok_or(()));
+    let after = match (cursor("after"), cursor("before")) {
+        (Some(Ok(n)), _) => n,
+        (None, Some(Ok(n))) => n.saturating_sub(limit),
+        (None, None) => 0,
+        _ => return Reply::graph_error(400, 100, "OAuthException", "(#100) Invalid cursor"),
     };
     let matching: Vec<&Value> = state
         .templates
@@ -102,32 +169,70 @@ pub fn handle(state: &State, call: &Call) -> Reply {
             })
         })
         .collect();
+    // Graph returns the fields asked for (and always the id), nothing else.
+    let fields: Option<Vec<String>> = query_param(call.query, "fields").map(|f| {
+        f.split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    });
+    if let Some(unknown) = fields
+        .iter()
+        .flatten()
+        .find(|f| !TEMPLATE_FIELDS.contains(&f.as_str()))
+    {
+        return Reply::graph_error(
+            400,
+            100,
+            "OAuthException",
+            &format!(
+                "(#100) Tried accessing nonexisting field ({unknown}) on node type (WhatsAppBusinessHSM)"
+            ),
+        );
+    }
     let page: Vec<Value> = matching
         .iter()
         .skip(after)
         .take(limit)
-        .map(|t| (*t).clone())
+        .map(|t| match (&fields, t.as_object()) {
+            (Some(fields), Some(obj)) => Value::Object(
+                obj.iter()
+                    .filter(|(k, _)| *k == "id" || fields.iter().any(|f| f == *k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
+            _ => (*t).clone(),
+        })
         .collect();
     let end = after + page.len();
-    let mut paging = json!({"cursors": {"before": encode(after), "after": encode(end.saturating_sub(1).max(after))}});
-    if end < matching.len() {
-        let mut next = url::Url::parse(&format!(
+    let link = |cursor_key: &str, cursor: usize| {
+        let mut url = url::Url::parse(&format!(
             "{}/{version}/{waba}/message_templates",
             call.origin
         ))
         .expect("origin is a URL");
         {
-            let mut q = next.query_pairs_mut();
+            let mut q = url.query_pairs_mut();
             for (k, v) in url::form_urlencoded::parse(call.query.as_bytes()) {
-                if k != "after" && k != "access_token" && k != "limit" {
+                if !matches!(k.as_ref(), "after" | "before" | "access_token" | "limit") {
                     q.append_pair(&k, &v);
                 }
             }
             q.append_pair("limit", &limit.to_string());
-            q.append_pair("after", &encode(end));
+            q.append_pair(cursor_key, &encode(cursor));
         }
-        paging["cursors"]["after"] = json!(encode(end));
-        paging["next"] = json!(next.as_str());
+        url.to_string()
+    };
+    let mut paging = json!({"cursors": {"before": encode(after), "after": encode(end)}});
+    if after > 0 {
+        paging["previous"] = json!(link("before", after));
+    }
+    if end < matching.len() {
+        paging["next"] = json!(link("after", end));
+    }
+    if page.is_empty() {
+        // Graph leaves paging out of an empty answer.
+        return Reply::json(200, &json!({"data": []}));
     }
     Reply::json(200, &json!({"data": page, "paging": paging}))
 }

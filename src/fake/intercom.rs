@@ -49,10 +49,7 @@ pub fn handle(state: &mut State, call: &Call) -> Reply {
     if token != Some(state.identity.intercom_token.as_str()) {
         return Reply::intercom_error(401, "unauthorized", "Access Token Invalid");
     }
-    if call
-        .accept
-        .is_none_or(|a| !(a.contains("application/json") || a.contains("*/*")))
-    {
+    if call.accept.is_none_or(|a| !a.contains("application/json")) {
         return Reply::intercom_error(
             406,
             "not_acceptable",
@@ -92,6 +89,54 @@ pub fn handle(state: &mut State, call: &Call) -> Reply {
     }
 }
 
+/// The answer a scripted `STATUS` or `STATUS:code` fault gets, in Intercom's
+/// words for that code where they are known.
+pub fn error_for_fault(status: u16, code: Option<&str>) -> Reply {
+    let code = code.unwrap_or(match status {
+        401 => "unauthorized",
+        403 => "api_plan_restricted",
+        404 => "not_found",
+        409 => "conflict",
+        429 => "rate_limit_exceeded",
+        s if s >= 500 => "server_error",
+        _ => "parameter_invalid",
+    });
+    let message = match code {
+        "unauthorized" => "Access Token Invalid",
+        "token_not_found" => "Token not found",
+        "token_revoked" => "Token revoked",
+        "token_expired" => "Token expired",
+        "api_plan_restricted" => "Active subscription needed.",
+        "not_found" => "Resource Not Found",
+        "conflict" => "A contact matching those details already exists",
+        "rate_limit_exceeded" => "Exceeded rate limit of 167 in 10_seconds",
+        "server_error" => "Server Error",
+        "service_unavailable" => "Service Unavailable",
+        "intercom_version_invalid" => "Requested resource is not available in current API version.",
+        _ => "Injected fault",
+    };
+    Reply::intercom_error(status, code, message)
+}
+
+/// Turns a successful create into the 409 of a create that lost a race:
+/// the contact exists, and the message names its id.
+pub fn conflict_for_created(created: &Reply, archived: bool) -> Reply {
+    let id = serde_json::from_slice::<Value>(&created.body)
+        .ok()
+        .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_string))
+        .unwrap_or_default();
+    let what = if archived {
+        "An archived contact"
+    } else {
+        "A contact"
+    };
+    Reply::intercom_error(
+        409,
+        "conflict",
+        &format!("{what} matching those details already exists with id={id}"),
+    )
+}
+
 fn admin_json(state: &State) -> Value {
     let id = &state.identity;
     json!({
@@ -111,14 +156,19 @@ fn me(state: &State) -> Reply {
     Reply::json(200, &me)
 }
 
-fn admins(state: &State) -> Reply {
+/// The workspace's admins: the token's own, and a second one.
+fn all_admins(state: &State) -> Vec<Value> {
     let mut second = admin_json(state);
     second["id"] = json!("991267460");
     second["name"] = json!("Second Agent");
     second["email"] = json!("second@demo.example");
+    vec![admin_json(state), second]
+}
+
+fn admins(state: &State) -> Reply {
     Reply::json(
         200,
-        &json!({"type": "admin.list", "admins": [admin_json(state), second]}),
+        &json!({"type": "admin.list", "admins": all_admins(state)}),
     )
 }
 
@@ -168,7 +218,7 @@ fn search_contacts(state: &State, body: &Value) -> Reply {
         .iter()
         .skip(start)
         .take(per_page)
-        .map(|c| c.to_json(&state.identity.workspace_id))
+        .map(|c| contact_json(state, c))
         .collect();
     let total = hits.len();
     let total_pages = total.div_ceil(per_page).max(if total == 0 { 0 } else { 1 });
@@ -176,7 +226,12 @@ fn search_contacts(state: &State, body: &Value) -> Reply {
         "type": "pages", "page": start / per_page + 1, "per_page": per_page, "total_pages": total_pages
     });
     if start + per_page < total {
-        pages["next"] = json!({"page": start / per_page + 2, "starting_after": encode_cursor(start + per_page)});
+        // API-FACTS shows {page, starting_after}; the 2.16 schema {per_page, starting_after}.
+        pages["next"] = json!({
+            "page": start / per_page + 2,
+            "per_page": per_page,
+            "starting_after": encode_cursor(start + per_page)
+        });
     }
     Reply::json(
         200,
@@ -192,6 +247,24 @@ fn encode_cursor(n: usize) -> String {
 fn decode_cursor(s: &str) -> Option<usize> {
     let inner = s.strip_prefix("WzE3MzQ1")?.strip_suffix("XQ==")?;
     usize::from_str_radix(inner, 16).ok()
+}
+
+/// A contact as this workspace answers it; with `quirks` on, in the shapes
+/// real workspaces also show: `owner_id` a number (as before 2.16), `avatar` a
+/// URL string or an object, and a field no client knows yet.
+fn contact_json(state: &State, c: &FakeContact) -> Value {
+    let mut v = c.to_json(&state.identity.workspace_id);
+    if state.settings.quirks {
+        v["owner_id"] = json!(991_267_459u64);
+        let odd = c.id.bytes().last().is_some_and(|b| b % 2 == 1);
+        v["avatar"] = if odd {
+            json!("https://static.intercomassets.com/avatars/1/square_128/jane.jpg")
+        } else {
+            json!({"type": "avatar", "image_url": null})
+        };
+        v["x_new_field"] = json!({"added_in": "2.17", "values": [1, "two", null]});
+    }
+    v
 }
 
 fn text_field(body: &Value, key: &str) -> Result<Option<String>, Reply> {
@@ -265,7 +338,7 @@ fn create_contact(state: &mut State, body: &Value) -> Reply {
         updated_at: now,
         born: Instant::now(),
     };
-    let json = contact.to_json(&state.identity.workspace_id);
+    let json = contact_json(state, &contact);
     state.contacts.push(contact);
     Reply::json(200, &json)
 }
@@ -273,7 +346,7 @@ fn create_contact(state: &mut State, body: &Value) -> Reply {
 fn get_contact(state: &State, path: &str) -> Reply {
     let id = path.trim_matches('/').rsplit('/').next().unwrap_or("");
     match state.contacts.iter().find(|c| c.id == id) {
-        Some(c) => Reply::json(200, &c.to_json(&state.identity.workspace_id)),
+        Some(c) => Reply::json(200, &contact_json(state, c)),
         None => Reply::intercom_error(404, "not_found", "User Not Found"),
     }
 }
@@ -300,9 +373,12 @@ fn create_message(state: &mut State, body: &Value, version: &str) -> Reply {
                 .unwrap_or_else(|| v.to_string())
         })
         .unwrap_or_default();
-    if admin != state.identity.admin_id && admin != "991267460" {
+    let Some(mut owner) = all_admins(state)
+        .into_iter()
+        .find(|a| a.get("id").and_then(Value::as_str) == Some(admin.as_str()))
+    else {
         return Reply::intercom_error(404, "admin_not_found", "Admin not found");
-    }
+    };
     if body.get("message_type").and_then(Value::as_str) != Some("whatsapp") {
         return Reply::intercom_error(
             400,
@@ -320,7 +396,7 @@ fn create_message(state: &mut State, body: &Value, version: &str) -> Reply {
     let to = body.get("to").cloned().unwrap_or(Value::Null);
     let contact_idx = if let Some(id) = to.get("id").and_then(Value::as_str) {
         let kind = to.get("type").and_then(Value::as_str).unwrap_or("");
-        if kind != "lead" && kind != "user" && kind != "contact" {
+        if kind != "lead" && kind != "user" {
             return Reply::intercom_error(400, "parameter_invalid", "to.type must be lead or user");
         }
         state.contacts.iter().position(|c| c.id == id)
@@ -394,14 +470,25 @@ fn create_message(state: &mut State, body: &Value, version: &str) -> Reply {
     if let Some(c) = state.contacts.get_mut(idx) {
         c.updated_at = now;
     }
+    if let Some(o) = owner.as_object_mut() {
+        o.retain(|k, _| {
+            matches!(
+                k.as_str(),
+                "type" | "id" | "name" | "email" | "away_mode_enabled" | "away_mode_reassign"
+            )
+        });
+    }
     let mut reply = json!({
         "type": "admin_message", "id": id, "created_at": now, "body": rendered,
-        "message_type": "whatsapp", "conversation_id": conversation_id
+        "message_type": "whatsapp", "owner": owner
     });
-    if state.settings.omit_conversation_id
-        && let Some(o) = reply.as_object_mut()
-    {
-        o.remove("conversation_id");
+    // No conversation shows until the contact replies, unless one was asked for.
+    let open_now = body
+        .get("create_conversation_without_contact_reply")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if open_now && !state.settings.omit_conversation_id {
+        reply["conversation_id"] = json!(conversation_id);
     }
     Reply::json(200, &reply)
 }

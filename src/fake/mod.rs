@@ -16,5 +16,5 @@ mod whatsapp;
 pub use demo::{demo_contacts, demo_templates};
 pub use faults::{Endpoint, Fault, parse_script};
 pub use server::{FakeOptions, FakeServer};
-pub use state::{FakeContact, FakeMessage, Identity, RequestRecord, Settings};
+pub use state::{DEFAULT_RATE_LIMIT, FakeContact, FakeMessage, Identity, RequestRecord, Settings};
 pub use whatsapp::{Rejection, check_send};

@@ -32,13 +32,27 @@ impl Reply {
 
     /// Meta Graph's error shape.
     pub fn graph_error(status: u16, code: u32, kind: &str, message: &str) -> Reply {
-        Reply::json(
-            status,
-            &json!({"error": {
-                "message": message, "type": kind, "code": code,
-                "fbtrace_id": format!("A{}", &request_id()[..20].replace('-', ""))
-            }}),
-        )
+        Reply::graph_error_full(status, code, None, kind, message, false)
+    }
+
+    /// Meta Graph's error shape with its optional parts: `error_subcode`
+    /// (e.g. 463 for an expired token) and `is_transient`.
+    pub fn graph_error_full(
+        status: u16,
+        code: u32,
+        subcode: Option<u32>,
+        kind: &str,
+        message: &str,
+        transient: bool,
+    ) -> Reply {
+        let mut error = json!({
+            "message": message, "type": kind, "code": code, "is_transient": transient,
+            "fbtrace_id": format!("A{}", &request_id()[..20].replace('-', ""))
+        });
+        if let Some(sub) = subcode {
+            error["error_subcode"] = json!(sub);
+        }
+        Reply::json(status, &json!({ "error": error }))
     }
 
     pub fn html(status: u16) -> Reply {

@@ -114,6 +114,11 @@ impl FakeServer {
         self.shared.lock().requests.clone()
     }
 
+    /// Forgets the requests received so far (to count those of one step).
+    pub fn clear_requests(&self) {
+        self.shared.lock().requests.clear();
+    }
+
     /// Queues faults for the next requests to `endpoint`.
     pub fn script(&self, endpoint: Endpoint, faults: impl IntoIterator<Item = Fault>) {
         self.shared.lock().scripts.push(endpoint, faults);
@@ -247,10 +252,15 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, req: Request<Incoming>) 
     let (fault, rate) = {
         let mut st = shared.lock();
         let fault = endpoint.map(|e| st.scripts.next(e)).unwrap_or(Fault::Ok);
-        let rate = if is_graph { None } else { st.take_rate() };
+        let rate = (!is_graph).then(|| st.take_rate());
         (fault, rate)
     };
-    let log = |status: u16| shared.lock().log(&method, &path, endpoint, status);
+    let fault_name = (fault != Fault::Ok).then(|| fault.to_string());
+    let log = |status: u16| {
+        shared
+            .lock()
+            .log(&method, &path, endpoint, status, fault_name.clone())
+    };
 
     if rate.is_some_and(|r| r.exceeded) {
         let limit = rate.map(|r| r.limit).unwrap_or(0);
@@ -266,48 +276,20 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, req: Request<Incoming>) 
         );
     }
 
+    let waba_id = shared.lock().identity.waba_id.clone();
     let error_reply = |status: u16, code: Option<&str>| {
         if is_graph {
-            match status {
-                401 => Reply::graph_error(
-                    401,
-                    190,
-                    "OAuthException",
-                    "Error validating access token: Session has expired",
-                ),
-                429 => Reply::graph_error(
-                    429,
-                    80007,
-                    "OAuthException",
-                    "(#80007) Rate limit hit for this WhatsApp Business Account",
-                ),
-                s => Reply::graph_error(
-                    s,
-                    2,
-                    "OAuthException",
-                    "An unexpected error has occurred. Please retry your request later.",
-                ),
-            }
+            graph::error_for_status(status, &waba_id)
         } else {
-            let code = code.unwrap_or(match status {
-                401 => "unauthorized",
-                403 => "api_plan_restricted",
-                404 => "not_found",
-                409 => "conflict",
-                429 => "rate_limit_exceeded",
-                s if s >= 500 => "server_error",
-                _ => "parameter_invalid",
-            });
-            let message = match code {
-                "unauthorized" => "Access Token Invalid",
-                "token_revoked" => "Token revoked",
-                "token_expired" => "Token expired",
-                "api_plan_restricted" => "Active subscription needed.",
-                "server_error" => "Server Error",
-                _ => "Injected fault",
-            };
-            Reply::intercom_error(status, code, message)
+            intercom::error_for_fault(status, code)
         }
+    };
+    // A 409 on create is a race lost to another create: the contact exists
+    // (made now), and the answer names it, as Intercom's does.
+    let conflict = match (&fault, endpoint) {
+        (Fault::Status(409), Some(Endpoint::Create)) => Some(false),
+        (Fault::Code(409, code), Some(Endpoint::Create)) => Some(code == "archived"),
+        _ => None,
     };
 
     match &fault {
@@ -315,17 +297,24 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, req: Request<Incoming>) 
             log(0);
             return hang_up(&kill).await;
         }
-        Fault::Status(s) => {
-            log(*s);
-            return full(error_reply(*s, None), rate);
-        }
-        Fault::Code(s, code) => {
-            log(*s);
-            return full(error_reply(*s, Some(code)), rate);
+        Fault::Status(s) | Fault::Code(s, _) if conflict.is_none() => {
+            let code = match &fault {
+                Fault::Code(_, c) => Some(c.as_str()),
+                _ => None,
+            };
+            let reply = error_reply(*s, code);
+            log(reply.status);
+            return full(reply, rate);
         }
         Fault::Html(s) => {
             log(*s);
             return full(Reply::html(*s), rate);
+        }
+        Fault::RateLimit(_) if is_graph => {
+            // Graph says "too many" with a code in a 400, no reset header.
+            let reply = graph::rate_limited(&waba_id);
+            log(reply.status);
+            return full(reply, None);
         }
         Fault::RateLimit(after) => {
             log(429);
@@ -342,11 +331,10 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, req: Request<Incoming>) 
             }
             return resp;
         }
-        Fault::Delay(d) => tokio::time::sleep(*d).await,
         _ => {}
     }
 
-    let reply = {
+    let mut reply = {
         let mut st = shared.lock();
         if is_graph {
             graph::handle(
@@ -372,7 +360,16 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, req: Request<Incoming>) 
             )
         }
     };
+    if let Some(archived) = conflict
+        && reply.status == 200
+    {
+        reply = intercom::conflict_for_created(&reply, archived);
+    }
     log(reply.status);
+    if let Fault::Delay(d) = fault {
+        // Processed at once, answered late: what a client timeout meets.
+        tokio::time::sleep(d).await;
+    }
 
     match fault {
         Fault::DropAfter => hang_up(&kill).await,

@@ -6,12 +6,16 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+/// Intercom's limit per 10-second window (about 10,000 calls a minute per app).
+pub const DEFAULT_RATE_LIMIT: u32 = 1666;
+
 /// How the fake behaves; every field can be set from flags and from tests.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Added before every answer.
     pub latency: Duration,
-    /// Intercom requests allowed per window; `None` means unlimited.
+    /// Intercom requests allowed per window; `None` means Intercom's usual
+    /// [`DEFAULT_RATE_LIMIT`]. Either way every answer carries the headers.
     pub rate_limit: Option<u32>,
     /// Length of a rate-limit window (Intercom: 10 s).
     pub window: Duration,
@@ -19,10 +23,14 @@ pub struct Settings {
     pub index_lag: Duration,
     /// `POST /messages` to a contact younger than this answers 404.
     pub new_contact_404: Duration,
-    /// Templates per Graph page when the client does not ask for fewer.
+    /// Templates per Graph page at most, whatever `limit` the client asks
+    /// for (Graph may return fewer than asked, so clients must follow `next`).
     pub graph_page_size: usize,
     /// Leave `conversation_id` out of message answers (it may be missing for real).
     pub omit_conversation_id: bool,
+    /// Answer contacts with the type quirks of real workspaces (`owner_id` a
+    /// number, `avatar` a string or an object, unknown fields).
+    pub quirks: bool,
 }
 
 impl Default for Settings {
@@ -35,6 +43,7 @@ impl Default for Settings {
             new_contact_404: Duration::ZERO,
             graph_page_size: 25,
             omit_conversation_id: false,
+            quirks: false,
         }
     }
 }
@@ -86,7 +95,7 @@ impl FakeContact {
             json!({"type": "list", "data": [], "url": format!("/contacts/{}/{what}", self.id),
                    "total_count": 0, "has_more": false})
         };
-        json!({
+        let mut contact = json!({
             "type": "contact",
             "id": self.id,
             "workspace_id": workspace_id,
@@ -124,7 +133,29 @@ impl FakeContact {
             "utm_campaign": null, "utm_content": null, "utm_medium": null,
             "utm_source": null, "utm_term": null, "referrer": null,
             "enabled_push_messaging": null
-        })
+        });
+        contact["email_domain"] = json!(
+            self.email
+                .as_deref()
+                .and_then(|e| e.split_once('@'))
+                .map(|(_, d)| d)
+        );
+        contact["browser_version"] = Value::Null;
+        contact["browser_language"] = Value::Null;
+        // The mobile-SDK fields, always null for a phone-only lead.
+        for device in ["android", "ios"] {
+            for field in [
+                "app_name",
+                "app_version",
+                "device",
+                "os_version",
+                "sdk_version",
+                "last_seen_at",
+            ] {
+                contact[format!("{device}_{field}")] = Value::Null;
+            }
+        }
+        contact
     }
 }
 
@@ -148,9 +179,12 @@ pub struct RequestRecord {
     pub method: String,
     pub path: String,
     pub endpoint: Option<&'static str>,
+    /// 0 when the connection was dropped without an answer.
     pub status: u16,
     /// Milliseconds since the fake started.
     pub at_ms: u64,
+    /// The scripted fault applied to this request (`503`, `drop-after`, …), if any.
+    pub fault: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -222,8 +256,8 @@ impl State {
     }
 
     /// Counts one Intercom request against the current window.
-    pub fn take_rate(&mut self) -> Option<RateStatus> {
-        let limit = self.settings.rate_limit?;
+    pub fn take_rate(&mut self) -> RateStatus {
+        let limit = self.settings.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT);
         let window = self.settings.window.as_secs().max(1);
         let now = unix_now() as u64;
         let start = now - now % window;
@@ -234,15 +268,22 @@ impl State {
         if !exceeded {
             self.window.used += 1;
         }
-        Some(RateStatus {
+        RateStatus {
             limit,
             remaining: limit - self.window.used.min(limit),
             reset: start + window,
             exceeded,
-        })
+        }
     }
 
-    pub fn log(&mut self, method: &str, path: &str, endpoint: Option<Endpoint>, status: u16) {
+    pub fn log(
+        &mut self,
+        method: &str,
+        path: &str,
+        endpoint: Option<Endpoint>,
+        status: u16,
+        fault: Option<String>,
+    ) {
         // The log is for tests and benches; keep it bounded for long demo runs.
         if self.requests.len() >= 200_000 {
             self.requests.drain(..100_000);
@@ -253,6 +294,7 @@ impl State {
             endpoint: endpoint.map(Endpoint::name),
             status,
             at_ms: self.started.elapsed().as_millis() as u64,
+            fault,
         });
     }
 

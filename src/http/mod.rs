@@ -11,4 +11,4 @@ pub use base_url::{BaseUrlError, check_base_url, same_origin};
 pub use events::{HttpEvent, Observer, WaitReason, quiet};
 pub use rate_gate::RateInfo;
 pub use retry::RetryPolicy;
-pub use transport::{Kind, Request, Response, Transport, TransportError};
+pub use transport::{Kind, Request, Response, Timeouts, Transport, TransportError, seconds};

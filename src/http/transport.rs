@@ -45,7 +45,7 @@ pub enum TransportError {
     /// Nothing reached the service (connection refused, DNS, TLS handshake).
     #[error("could not connect ({0})")]
     NotSent(String),
-    #[error("no answer within {} s", .after.as_secs())]
+    #[error("no answer within {}", seconds(*.after))]
     Timeout { after: Duration },
     /// The connection broke, or the answer was cut short.
     #[error("the connection broke before the answer arrived ({0})")]
@@ -62,6 +62,32 @@ impl TransportError {
             self,
             TransportError::Timeout { .. } | TransportError::Interrupted(_)
         )
+    }
+}
+
+/// How long to wait for a connection, and for a whole request (answer included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(5),
+            request: Duration::from_secs(20),
+        }
+    }
+}
+
+impl Timeouts {
+    /// Short timeouts for tests against the fake on 127.0.0.1.
+    pub fn fast() -> Self {
+        Timeouts {
+            connect: Duration::from_millis(500),
+            request: Duration::from_millis(400),
+        }
     }
 }
 
@@ -107,8 +133,16 @@ impl Transport {
         }
     }
 
+    pub fn with_timeouts(timeouts: Timeouts, policy: RetryPolicy) -> Self {
+        Transport::new(timeouts.connect, timeouts.request, policy)
+    }
+
     pub fn policy(&self) -> &RetryPolicy {
         &self.policy
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        self.request_timeout
     }
 
     /// Requests put on the wire so far, retries included.
@@ -164,7 +198,10 @@ impl Transport {
         }
     }
 
-    async fn retry_wait(&self, obs: &Observer, attempt: u32, cause: String) {
+    /// Waits before retry number `attempt` of a read, telling the observer why.
+    /// For clients that retry a read on grounds the transport cannot see
+    /// (an answer that could not be decoded).
+    pub async fn retry_wait(&self, obs: &Observer, attempt: u32, cause: String) {
         let wait = self.policy.backoff(attempt);
         tracing::info!(attempt, %cause, ?wait, "retrying");
         self.wait(obs, wait, WaitReason::Retry { attempt, cause })
@@ -223,6 +260,15 @@ impl Transport {
         } else {
             TransportError::Interrupted(root_cause(&e))
         }
+    }
+}
+
+/// "20 s", "0.4 s": a duration as an agent reads it.
+pub fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
     }
 }
 

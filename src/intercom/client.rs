@@ -2,7 +2,7 @@
 
 use super::error::{ErrorContext, IntercomError, from_response};
 use super::types::{Admin, Contact, MessageSent, WhatsAppMessage};
-use crate::http::{Kind, Observer, Request, Transport};
+use crate::http::{Kind, Observer, Request, Transport, TransportError};
 use crate::secret::Secret;
 use bytes::Bytes;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
@@ -55,15 +55,12 @@ const PER_PAGE: u32 = 50;
 #[derive(Deserialize)]
 struct ContactPage {
     #[serde(default)]
-    data: Vec<Value>,
+    data: Value,
     #[serde(default)]
-    pages: Option<Pages>,
-}
-
-#[derive(Deserialize)]
-struct Pages {
+    total_count: Value,
+    /// `{"next": {"starting_after": …}}`; any other shape means "no next page".
     #[serde(default)]
-    next: Option<Value>,
+    pages: Value,
 }
 
 impl Intercom {
@@ -111,28 +108,65 @@ impl Intercom {
         }
     }
 
+    /// One request, its error mapped to words, its answer decoded. A read whose
+    /// answer cannot be decoded (a proxy's page, a cut-off body) is asked again
+    /// like a 5xx; a write's undecodable answer is an unknown outcome, never repeated.
     async fn call<T: DeserializeOwned>(
         &self,
         req: Request,
         what: &'static str,
         obs: &Observer,
     ) -> Result<T, IntercomError> {
-        let resp = self.transport.send(req, obs).await?;
-        if !resp.status.is_success() {
-            return Err(from_response(
-                resp.status,
-                &resp.body,
-                &ErrorContext {
-                    token_hint: &self.cfg.token_hint,
-                    version: &self.cfg.version,
-                    what,
-                },
-            ));
+        let mut attempt = 1;
+        loop {
+            let resp = match self.transport.send(req.clone(), obs).await {
+                Ok(r) => r,
+                Err(TransportError::RateLimited { wait }) => {
+                    return Err(IntercomError::RateLimited { retry_after: wait });
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if resp.status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+                // Given up waiting (too long, or too many times): say for how long.
+                return Err(IntercomError::RateLimited {
+                    retry_after: resp.rate.wait_hint(std::time::SystemTime::now()),
+                });
+            }
+            if !resp.status.is_success() {
+                return Err(from_response(
+                    resp.status,
+                    &resp.body,
+                    &ErrorContext {
+                        token_hint: &self.cfg.token_hint,
+                        version: &self.cfg.version,
+                        what,
+                    },
+                ));
+            }
+            match serde_json::from_slice(&resp.body) {
+                Ok(v) => return Ok(v),
+                Err(e)
+                    if req.kind == Kind::Read
+                        && attempt < self.transport.policy().read_attempts =>
+                {
+                    let cause = match e.classify() {
+                        serde_json::error::Category::Eof => "a cut-off answer",
+                        serde_json::error::Category::Syntax => "an answer that is not JSON",
+                        _ => "an answer of an unexpected shape",
+                    };
+                    self.transport
+                        .retry_wait(obs, attempt, cause.to_string())
+                        .await;
+                    attempt += 1;
+                }
+                Err(e) => {
+                    return Err(IntercomError::Decode {
+                        what,
+                        detail: crate::text::one_line(&e.to_string(), 160),
+                    });
+                }
+            }
         }
-        serde_json::from_slice(&resp.body).map_err(|e| IntercomError::Decode {
-            what,
-            detail: crate::text::one_line(&e.to_string(), 160),
-        })
     }
 
     /// The admin the token belongs to, with the app's `id_code` for inbox links.
@@ -153,6 +187,7 @@ impl Intercom {
         obs: &Observer,
     ) -> Result<Vec<Contact>, IntercomError> {
         let mut found: Vec<Contact> = Vec::new();
+        let mut skipped = 0;
         let mut cursor: Option<String> = None;
         for _ in 0..MAX_SEARCH_PAGES {
             let mut pagination = json!({"per_page": PER_PAGE});
@@ -173,23 +208,45 @@ impl Intercom {
                     obs,
                 )
                 .await?;
-            for item in page.data {
+            // "Nobody has this number" leads to a create: only a real empty list says so.
+            let items = match page.data {
+                Value::Array(items) => items,
+                Value::Null if page.total_count.as_u64().is_none_or(|n| n == 0) => Vec::new(),
+                _ => {
+                    return Err(IntercomError::Decode {
+                        what: "contact list",
+                        detail: "no list of contacts in the answer".into(),
+                    });
+                }
+            };
+            for item in items {
                 // One odd entry must not hide the others.
                 match serde_json::from_value::<Contact>(item) {
                     Ok(c) if !found.iter().any(|f| f.id == c.id) => found.push(c),
                     Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "skipped an unreadable contact"),
+                    Err(e) => {
+                        skipped += 1;
+                        tracing::warn!(error = %e, "skipped an unreadable contact");
+                    }
                 }
             }
             let next = page
                 .pages
-                .and_then(|p| p.next)
-                .and_then(|n| n.get("starting_after").cloned())
-                .and_then(|v| v.as_str().map(str::to_string));
+                .get("next")
+                .and_then(|n| n.get("starting_after"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
             match next {
                 Some(n) if Some(&n) != cursor.as_ref() => cursor = Some(n),
                 _ => break,
             }
+        }
+        if found.is_empty() && skipped > 0 {
+            // Contacts came back but none could be read: that is not "nobody".
+            return Err(IntercomError::Decode {
+                what: "contact list",
+                detail: format!("{skipped} contact(s) without a readable id"),
+            });
         }
         found.sort_by(|a, b| {
             b.updated_at
@@ -244,12 +301,20 @@ impl Intercom {
             "components": msg.components,
             "create_conversation_without_contact_reply": true,
         });
+        // A 404 here is about the contact; an unreadable answer is about the message.
         self.call(
             self.request(Method::POST, "messages", Some(body), Kind::Write),
             "contact",
             obs,
         )
         .await
+        .map_err(|e| match e {
+            IntercomError::Decode { detail, .. } => IntercomError::Decode {
+                what: "message",
+                detail,
+            },
+            other => other,
+        })
     }
 
     /// The inbox link of a conversation, when the app's id code is known.
@@ -263,4 +328,60 @@ fn url_segment(id: &str) -> String {
     id.chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::RetryPolicy;
+
+    fn client() -> Intercom {
+        Intercom::new(
+            Transport::new(
+                std::time::Duration::from_secs(1),
+                std::time::Duration::from_secs(1),
+                RetryPolicy::fast(),
+            ),
+            IntercomConfig {
+                base_url: Url::parse("https://api.eu.intercom.io/").unwrap(),
+                version: "2.16".into(),
+                token: Secret::new("tok_abc"),
+                token_hint: "INTERCOM_TOKEN".into(),
+            },
+        )
+    }
+
+    #[test]
+    fn every_call_carries_intercoms_headers() {
+        let c = client();
+        let get = c.request(Method::GET, "me", None, Kind::Read);
+        assert_eq!(get.url.as_str(), "https://api.eu.intercom.io/me");
+        assert_eq!(get.headers[AUTHORIZATION], "Bearer tok_abc");
+        assert!(get.headers[AUTHORIZATION].is_sensitive());
+        assert_eq!(get.headers[ACCEPT], "application/json");
+        assert_eq!(get.headers["Intercom-Version"], "2.16");
+        assert!(
+            !get.headers.contains_key(CONTENT_TYPE),
+            "no body, no Content-Type"
+        );
+        let post = c.request(
+            Method::POST,
+            "contacts",
+            Some(json!({"role": "lead"})),
+            Kind::Write,
+        );
+        assert_eq!(post.headers[CONTENT_TYPE], "application/json");
+        assert_eq!(post.kind, Kind::Write);
+        // The request's own Debug never shows the token.
+        assert!(!format!("{post:?}").contains("tok_abc"));
+    }
+
+    #[test]
+    fn ids_stay_one_path_segment() {
+        assert_eq!(
+            url_segment("6762f0dd1bb69f9f2193bb83"),
+            "6762f0dd1bb69f9f2193bb83"
+        );
+        assert_eq!(url_segment("../admins?x=1"), "adminsx1");
+    }
 }

@@ -20,6 +20,8 @@ pub enum IntercomError {
     PlanRestricted,
     #[error("Intercom does not know this {what}: {message}")]
     NotFound { what: &'static str, message: String },
+    #[error("the sending admin does not exist in this Intercom workspace: check intercom.admin_id")]
+    AdminNotFound,
     #[error("Intercom says a contact with those details already exists: {message}")]
     Conflict {
         existing_id: Option<String>,
@@ -36,8 +38,11 @@ pub enum IntercomError {
         "Intercom does not accept API version {version}: set intercom.version to 2.16 or later"
     )]
     VersionInvalid { version: String },
-    #[error("Intercom's rate limit is still exceeded after waiting: try again in a minute")]
-    RateLimited,
+    #[error("Intercom's rate limit is exceeded: {}", retry_words(*.retry_after))]
+    RateLimited {
+        /// When the service's window resets, if it said; nothing was processed.
+        retry_after: Option<std::time::Duration>,
+    },
     #[error("Intercom had a server error (HTTP {status}): try again shortly")]
     Server { status: u16 },
     #[error("Intercom answered HTTP {status}: {message}")]
@@ -59,6 +64,24 @@ impl IntercomError {
         }
     }
 
+    /// What happened, without advice: for sentences such as "the message may
+    /// have been sent (Intercom did not answer within 20 s)".
+    pub fn cause(&self) -> String {
+        match self {
+            IntercomError::Transport(TransportError::Timeout { after }) => format!(
+                "no answer from Intercom within {}",
+                crate::http::seconds(*after)
+            ),
+            IntercomError::Transport(TransportError::Interrupted(_)) => {
+                "the connection broke before Intercom's answer arrived".into()
+            }
+            IntercomError::Transport(t) => t.to_string(),
+            IntercomError::Server { status } => format!("Intercom answered HTTP {status}"),
+            IntercomError::Decode { .. } => "Intercom's answer could not be read".into(),
+            other => other.to_string(),
+        }
+    }
+
     /// True for errors the agent fixes in the configuration, not by retrying.
     pub fn is_configuration(&self) -> bool {
         matches!(
@@ -68,14 +91,19 @@ impl IntercomError {
                 | IntercomError::TokenExpired { .. }
                 | IntercomError::PlanRestricted
                 | IntercomError::VersionInvalid { .. }
+                | IntercomError::AdminNotFound
         )
     }
 }
 
+/// `{"type":"error.list","errors":[…]}`; a few endpoints answer
+/// `{"type":"error","message":…}` instead, so both are read.
 #[derive(Deserialize)]
 struct ErrorList {
     #[serde(default)]
-    errors: Vec<ErrorItem>,
+    errors: Option<Vec<ErrorItem>>,
+    #[serde(default)]
+    message: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -99,7 +127,14 @@ pub(crate) struct ErrorContext<'a> {
 pub(crate) fn from_response(status: StatusCode, body: &[u8], cx: &ErrorContext) -> IntercomError {
     let first = serde_json::from_slice::<ErrorList>(body)
         .ok()
-        .and_then(|l| l.errors.into_iter().next());
+        .and_then(|l| match l.errors.and_then(|e| e.into_iter().next()) {
+            Some(e) => Some(e),
+            None => l.message.map(|m| ErrorItem {
+                code: String::new(),
+                message: Some(m),
+                field: None,
+            }),
+        });
     let (code, message, field) = match first {
         Some(e) => (
             e.code,
@@ -109,6 +144,13 @@ pub(crate) fn from_response(status: StatusCode, body: &[u8], cx: &ErrorContext) 
         None => (String::new(), String::new(), None),
     };
     let token_hint = cx.token_hint.to_string();
+    // Meta's refusals come relayed in a 400 (or 422), under whichever Intercom
+    // code: "(#132000) …" in the message is what counts.
+    if matches!(status.as_u16(), 400 | 422)
+        && let Some(code) = meta_code(&message)
+    {
+        return IntercomError::WhatsAppRejected { code, message };
+    }
     let message_or = |fallback: &str| {
         if message.is_empty() {
             fallback.to_string()
@@ -128,8 +170,10 @@ pub(crate) fn from_response(status: StatusCode, body: &[u8], cx: &ErrorContext) 
                 version: cx.version.to_string(),
             };
         }
-        "rate_limit_exceeded" => return IntercomError::RateLimited,
-        "not_found" => {
+        "rate_limit_exceeded" => return IntercomError::RateLimited { retry_after: None },
+        "admin_not_found" => return IntercomError::AdminNotFound,
+        // A merged contact answers 410 on its old id: gone, like a 404.
+        "not_found" | "contact_merged" => {
             return IntercomError::NotFound {
                 what: cx.what,
                 message: message_or("not found"),
@@ -146,9 +190,6 @@ pub(crate) fn from_response(status: StatusCode, body: &[u8], cx: &ErrorContext) 
         | "parameter_mismatch"
         | "missing_parameter"
         | "bad_request" => {
-            if let Some(code) = meta_code(&message) {
-                return IntercomError::WhatsAppRejected { code, message };
-            }
             return IntercomError::Invalid {
                 message: message_or("a parameter is invalid"),
                 field,
@@ -162,7 +203,7 @@ pub(crate) fn from_response(status: StatusCode, body: &[u8], cx: &ErrorContext) 
             status: 403,
             message: "access denied".into(),
         },
-        404 => IntercomError::NotFound {
+        404 | 410 => IntercomError::NotFound {
             what: cx.what,
             message: message_or("not found"),
         },
@@ -170,7 +211,11 @@ pub(crate) fn from_response(status: StatusCode, body: &[u8], cx: &ErrorContext) 
             existing_id: existing_id(&message),
             message: message_or("conflict"),
         },
-        429 => IntercomError::RateLimited,
+        429 => IntercomError::RateLimited { retry_after: None },
+        400 | 422 => IntercomError::Invalid {
+            message: message_or("the request was refused"),
+            field,
+        },
         s if s >= 500 => IntercomError::Server { status: s },
         s => IntercomError::Unexpected {
             status: s,
@@ -184,6 +229,15 @@ pub(crate) fn from_response(status: StatusCode, body: &[u8], cx: &ErrorContext) 
                 message
             },
         },
+    }
+}
+
+/// "try again in a minute", or as long as the service said.
+fn retry_words(after: Option<std::time::Duration>) -> String {
+    match after.map(|d| d.as_secs()) {
+        Some(s) if s > 90 => format!("wait about {} minutes, then try again", s.div_ceil(60)),
+        Some(s) if s > 5 => format!("wait about {s} seconds, then try again"),
+        _ => "try again in a minute".into(),
     }
 }
 
@@ -268,6 +322,48 @@ mod tests {
             IntercomError::Unauthorized {
                 token_hint: "INTERCOM_TOKEN".into()
             }
+        );
+    }
+
+    #[test]
+    fn merged_contacts_are_gone() {
+        let e = map(
+            410,
+            r#"{"type":"error.list","errors":[{"code":"contact_merged","message":"This contact has been merged. See the 'Link' header for the canonical contact."}]}"#,
+        );
+        assert!(matches!(e, IntercomError::NotFound { .. }), "{e:?}");
+        assert!(matches!(map(410, ""), IntercomError::NotFound { .. }));
+    }
+
+    #[test]
+    fn other_error_shapes_are_read() {
+        // {"type":"error","message":…} as some endpoints answer.
+        let e = map(
+            400,
+            r#"{"type":"error","request_id":"x","message":"message_id is required"}"#,
+        );
+        assert_eq!(
+            e.to_string(),
+            "Intercom refused the request: message_id is required"
+        );
+        // A Meta refusal relayed under another code still reads as one.
+        let e = map(
+            422,
+            r#"{"type":"error.list","errors":[{"code":"whatsapp_error","message":"(#132018) param text cannot have new-line"}]}"#,
+        );
+        assert!(matches!(
+            e,
+            IntercomError::WhatsAppRejected { code: 132018, .. }
+        ));
+        assert!(e.to_string().contains("line break"));
+        assert_eq!(
+            map(404, r#"{"errors":[{"code":"admin_not_found"}]}"#),
+            IntercomError::AdminNotFound
+        );
+        let e = map(429, "");
+        assert_eq!(
+            e.to_string(),
+            "Intercom's rate limit is exceeded: try again in a minute"
         );
     }
 

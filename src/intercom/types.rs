@@ -127,5 +127,26 @@ mod tests {
         assert_eq!(c.updated_at, Some(1734537440));
         let c: Contact = serde_json::from_str(r#"{"id":"x","role":null,"owner_id":"12"}"#).unwrap();
         assert_eq!(c.role, Role::Lead);
+        // avatar as a URL string or null, ids as numbers, nulls everywhere.
+        for avatar in [
+            r#""https://x.io/a.png""#,
+            "null",
+            r#"{"type":"avatar"}"#,
+            "[]",
+        ] {
+            let c: Contact = serde_json::from_str(&format!(
+                r#"{{"id":123,"avatar":{avatar},"owner_id":null,"phone":null,"name":null}}"#
+            ))
+            .unwrap();
+            assert_eq!(c.id, "123");
+        }
+        let a: Admin =
+            serde_json::from_str(r#"{"id":991267459,"app":{"id_code":"abc","region":"EU","x":1}}"#)
+                .unwrap();
+        assert_eq!(a.id, "991267459");
+        let m: MessageSent =
+            serde_json::from_str(r#"{"type":"admin_message","id":19,"created_at":"1734537786"}"#)
+                .unwrap();
+        assert_eq!((m.id.as_str(), m.conversation_id), ("19", None));
     }
 }

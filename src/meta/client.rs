@@ -73,12 +73,11 @@ impl Graph {
         }
     }
 
-    /// Every APPROVED template of the account, `paging.next` followed to the end.
-    /// Templates that cannot be read are skipped and logged, not fatal.
-    pub async fn approved_templates(&self, obs: &Observer) -> Result<Vec<Template>, GraphError> {
-        let mut url = self.first_page()?;
-        let mut all = Vec::new();
-        for _ in 0..MAX_PAGES {
+    /// One page as JSON. A page that cannot be decoded (a proxy's answer, a
+    /// cut-off body) is asked for again like a 5xx: reading it twice is harmless.
+    async fn page(&self, url: &Url, obs: &Observer) -> Result<Value, GraphError> {
+        let mut attempt = 1;
+        loop {
             let resp = self.transport.send(self.request(url.clone()), obs).await?;
             if !resp.status.is_success() {
                 return Err(from_response(
@@ -88,8 +87,31 @@ impl Graph {
                     &self.cfg.waba_id,
                 ));
             }
-            let page: Value = serde_json::from_slice(&resp.body)
-                .map_err(|e| GraphError::Decode(crate::text::one_line(&e.to_string(), 160)))?;
+            match serde_json::from_slice::<Value>(&resp.body) {
+                Ok(page) => return Ok(page),
+                Err(_) if attempt < self.transport.policy().read_attempts => {
+                    self.transport
+                        .retry_wait(obs, attempt, "an answer that is not JSON".into())
+                        .await;
+                    attempt += 1;
+                }
+                Err(e) => {
+                    return Err(GraphError::Decode(crate::text::one_line(
+                        &e.to_string(),
+                        160,
+                    )));
+                }
+            }
+        }
+    }
+
+    /// Every APPROVED template of the account, `paging.next` followed to the end.
+    /// Templates that cannot be read are skipped and logged, not fatal.
+    pub async fn approved_templates(&self, obs: &Observer) -> Result<Vec<Template>, GraphError> {
+        let mut url = self.first_page()?;
+        let mut all = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let page = self.page(&url, obs).await?;
             let next = page
                 .get("paging")
                 .and_then(|p| p.get("next"))

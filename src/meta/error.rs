@@ -14,8 +14,15 @@ pub enum GraphError {
     Permission,
     #[error("Meta does not know WhatsApp Business Account {waba_id}: check whatsapp.waba_id")]
     UnknownAccount { waba_id: String },
-    #[error("Meta's rate limit is still exceeded after waiting: try again in a minute")]
-    RateLimited,
+    #[error(
+        "Meta's rate limit for this WhatsApp Business Account was reached: try again in a few minutes"
+    )]
+    RateLimited {
+        /// Graph's code (4, 80007, 130429…), or the HTTP status when there was none.
+        code: i64,
+    },
+    #[error("Meta had a temporary problem (code {code}): try again shortly")]
+    Temporary { code: i64 },
     #[error("Meta had a server error (HTTP {status}): try again shortly")]
     Server { status: u16 },
     #[error("Meta refused the request (code {code}): {message}")]
@@ -33,12 +40,15 @@ struct Envelope {
     error: Body,
 }
 
+/// Read tolerantly: a field of an unexpected type is as good as absent.
 #[derive(Deserialize)]
 struct Body {
     #[serde(default)]
-    code: Option<i64>,
+    code: serde_json::Value,
     #[serde(default)]
-    message: Option<String>,
+    message: serde_json::Value,
+    #[serde(default)]
+    is_transient: serde_json::Value,
 }
 
 pub(crate) fn from_response(
@@ -50,10 +60,19 @@ pub(crate) fn from_response(
     let parsed = serde_json::from_slice::<Envelope>(body)
         .ok()
         .map(|e| e.error);
-    let code = parsed.as_ref().and_then(|b| b.code);
+    let code = parsed.as_ref().and_then(|b| {
+        b.code
+            .as_i64()
+            .or_else(|| b.code.as_str().and_then(|s| s.trim().parse().ok()))
+    });
+    let transient = parsed
+        .as_ref()
+        .and_then(|b| b.is_transient.as_bool())
+        .unwrap_or(false);
     let message = parsed
-        .and_then(|b| b.message)
-        .map(|m| one_line(&m, 300))
+        .as_ref()
+        .and_then(|b| b.message.as_str())
+        .map(|m| one_line(m, 300))
         .unwrap_or_default();
     match code {
         Some(190) | Some(102) => GraphError::Token {
@@ -63,16 +82,16 @@ pub(crate) fn from_response(
         Some(100) if message.contains("does not exist") => GraphError::UnknownAccount {
             waba_id: waba_id.to_string(),
         },
-        Some(4) | Some(17) | Some(32) | Some(613) | Some(80007) | Some(130429) => {
-            GraphError::RateLimited
-        }
+        Some(code @ (4 | 17 | 32 | 613 | 80007 | 130429)) => GraphError::RateLimited { code },
+        Some(code @ (1 | 2)) => GraphError::Temporary { code },
+        Some(code) if transient => GraphError::Temporary { code },
         Some(code) => GraphError::Other { code, message },
         None => match status {
             401 => GraphError::Token {
                 token_hint: token_hint.to_string(),
             },
             403 => GraphError::Permission,
-            429 => GraphError::RateLimited,
+            429 => GraphError::RateLimited { code: 429 },
             s if s >= 500 => GraphError::Server { status: s },
             s => GraphError::Other {
                 code: i64::from(s),
@@ -110,6 +129,35 @@ mod tests {
                 "9"
             ),
             GraphError::UnknownAccount { .. }
+        ));
+    }
+
+    #[test]
+    fn rate_limits_and_temporary_errors_by_code() {
+        for (status, code) in [(400, 4), (400, 80007), (400, 130429), (403, 613)] {
+            let body = format!(
+                r#"{{"error":{{"message":"(#{code}) limit","type":"OAuthException","code":{code}}}}}"#
+            );
+            let e = from_response(status, body.as_bytes(), "T", "1");
+            assert_eq!(e, GraphError::RateLimited { code });
+            assert!(e.to_string().contains("rate limit"), "{e}");
+        }
+        let e = from_response(
+            500,
+            br#"{"error":{"message":"An unexpected error has occurred.","type":"OAuthException","code":2,"is_transient":true}}"#,
+            "T",
+            "1",
+        );
+        assert_eq!(e, GraphError::Temporary { code: 2 });
+        // Tolerant of odd types: a code written as a string still counts.
+        assert!(matches!(
+            from_response(
+                401,
+                br#"{"error":{"code":"190","is_transient":"no"}}"#,
+                "T",
+                "1"
+            ),
+            GraphError::Token { .. }
         ));
     }
 }

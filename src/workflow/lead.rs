@@ -25,6 +25,17 @@ impl KnownLead {
     }
 }
 
+impl KnownLead {
+    /// Created by this send, or so recently that Intercom may not let it be
+    /// messaged yet (see [`super::send::YOUNG_CONTACT_SECS`]).
+    pub fn is_young(&self, now: i64) -> bool {
+        self.created_now
+            || self
+                .created_at
+                .is_some_and(|t| now.saturating_sub(t) < super::send::YOUNG_CONTACT_SECS)
+    }
+}
+
 /// What the workspace knows of a phone number.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Lookup {
@@ -121,7 +132,8 @@ pub async fn create_lead(
             Err(e) if e.outcome_unknown() && attempts < 2 => {
                 tracing::warn!(error = %e, "create outcome unknown; searching before creating again");
                 let found = ws.intercom.search_by_phone(e164, obs).await?;
-                if let Some(c) = found.into_iter().next() {
+                // The one this create made, if it went through, is the newest.
+                if let Some(c) = found.into_iter().max_by_key(|c| c.created_at) {
                     ws.memory
                         .remember(e164, &c)
                         .map_err(|e| LeadError::Memory(e.to_string()))?;

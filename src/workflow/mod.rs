@@ -11,5 +11,5 @@ pub use lead::{KnownLead, LeadError, Lookup, create_lead, lookup_lead};
 pub use memory::{LeadMemory, Remembered};
 pub use send::{
     LeadPlan, Progress, ProgressFn, REPEAT_WINDOW_SECS, SendError, SendOutcome, SendRequest, Step,
-    quick_send,
+    YOUNG_CONTACT_SECS, quick_send,
 };

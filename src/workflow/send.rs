@@ -85,7 +85,7 @@ pub enum SendError {
     Several(Vec<Contact>),
     #[error("could not find or create the lead: {0}")]
     Lead(LeadError),
-    #[error("{error}")]
+    #[error("{}", message_sentence(.error, *.unknown))]
     Message {
         error: IntercomError,
         /// The message may have been sent: the journal says "outcome unknown".
@@ -96,6 +96,23 @@ pub enum SendError {
     #[error("cancelled{}", if *.unknown { " while sending: the message may have been sent; check the conversation" } else { "; nothing was sent" })]
     Cancelled { unknown: bool },
 }
+
+/// An unknown outcome must never read as "try again": a second try could
+/// reach the customer twice.
+fn message_sentence(error: &IntercomError, unknown: bool) -> String {
+    if unknown {
+        format!(
+            "the message may have been sent ({}); leadline will not send it again on its own",
+            error.cause()
+        )
+    } else {
+        error.to_string()
+    }
+}
+
+/// A contact this young may still get 404 from `POST /messages` (Intercom
+/// needs a moment before a new contact can be messaged).
+pub const YOUNG_CONTACT_SECS: i64 = 300;
 
 impl SendError {
     /// Was anything possibly delivered to the customer?
@@ -251,7 +268,7 @@ pub async fn quick_send(
     };
     let send_obs = observer(&progress, Step::Message);
     let result = tokio::select! {
-        r = send_with_new_contact_retry(&ws.intercom, &msg, lead.created_now, &send_obs) => r,
+        r = send_with_new_contact_retry(&ws.intercom, &msg, lead.is_young(unix_now()), &send_obs) => r,
         _ = cancel.cancelled() => {
             let _ = ws.journal.append(&send_id, Event::Unknown {
                 error: "cancelled by the agent while the message was being sent".into(),
@@ -289,7 +306,7 @@ pub async fn quick_send(
             let unknown = error.outcome_unknown();
             let event = if unknown {
                 Event::Unknown {
-                    error: error.to_string(),
+                    error: error.cause(),
                 }
             } else {
                 Event::Failed {
@@ -308,7 +325,7 @@ pub async fn quick_send(
 async fn send_with_new_contact_retry(
     intercom: &Intercom,
     msg: &WhatsAppMessage,
-    created_now: bool,
+    young: bool,
     obs: &Observer,
 ) -> Result<MessageSent, IntercomError> {
     let policy = intercom.transport().policy().clone();
@@ -316,7 +333,7 @@ async fn send_with_new_contact_retry(
     loop {
         match intercom.send_whatsapp(msg, obs).await {
             Err(IntercomError::NotFound { .. })
-                if created_now && attempt < policy.new_contact_attempts =>
+                if young && attempt < policy.new_contact_attempts =>
             {
                 let wait = policy.new_contact_delay * attempt;
                 obs(HttpEvent::Waiting {
