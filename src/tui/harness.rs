@@ -73,6 +73,12 @@ impl Harness {
         }
     }
 
+    /// Updates the state without running the effects it asks for (benches
+    /// measure the frame path; effects run in the background anyway).
+    pub fn apply(&mut self, msg: Msg) -> Vec<Effect> {
+        update::update(&mut self.app, msg)
+    }
+
     pub fn key(&mut self, code: KeyCode) {
         self.send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     }
