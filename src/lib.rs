@@ -1,1 +1,3 @@
 //! leadline: reach a new lead on WhatsApp through Intercom, from the terminal.
+
+pub mod phone;
