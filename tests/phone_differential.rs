@@ -54,9 +54,20 @@ fn engine_agrees_with_libphonenumber() {
     assert!(vs.len() > 30_000, "vectors missing");
     let mut disagreements = Vec::new();
     for v in &vs {
-        let region = if v.region.is_empty() { None } else { metadata::by_region(&v.region) };
+        let region = if v.region.is_empty() {
+            None
+        } else {
+            metadata::by_region(&v.region)
+        };
         let got = match engine::parse(&v.input, region) {
-            Err(e) => (error_name(e).to_string(), String::new(), false, String::new(), String::new(), String::new()),
+            Err(e) => (
+                error_name(e).to_string(),
+                String::new(),
+                false,
+                String::new(),
+                String::new(),
+                String::new(),
+            ),
             Ok(n) => {
                 let e164 = engine::format(n.country_code, &n.nsn, Format::E164);
                 match engine::validate(n.country_code, &n.nsn) {
@@ -75,7 +86,14 @@ fn engine_agrees_with_libphonenumber() {
                         let r = engine::region_for_number(n.country_code, &n.nsn)
                             .map(|id| id.meta().id.to_string())
                             .unwrap_or_default();
-                        (String::new(), e164, false, t.as_snake().to_string(), r, String::new())
+                        (
+                            String::new(),
+                            e164,
+                            false,
+                            t.as_snake().to_string(),
+                            r,
+                            String::new(),
+                        )
                     }
                 }
             }
@@ -89,7 +107,10 @@ fn engine_agrees_with_libphonenumber() {
             v.international.clone(),
         );
         if got != want {
-            disagreements.push(format!("{:?} region {:?}: got {:?}, want {:?}", v.input, v.region, got, want));
+            disagreements.push(format!(
+                "{:?} region {:?}: got {:?}, want {:?}",
+                v.input, v.region, got, want
+            ));
         }
     }
     if !disagreements.is_empty() {
@@ -101,4 +122,71 @@ fn engine_agrees_with_libphonenumber() {
             shown.join("\n")
         );
     }
+}
+
+/// The public verdict agrees too: valid exactly when libphonenumber says valid, with
+/// the same E.164, type and region; and the guard never refuses a reference-valid number.
+#[test]
+fn verdicts_agree_with_libphonenumber() {
+    use leadline::phone::{Region, Verdict, check};
+    let mut disagreements = Vec::new();
+    let vs = vectors();
+    for v in &vs {
+        let region: Option<Region> = if v.region.is_empty() {
+            None
+        } else {
+            v.region.parse().ok()
+        };
+        let verdict = check(&v.input, region);
+        let ok = match (&verdict, v.valid) {
+            (Verdict::Valid(n), true) => {
+                n.e164 == v.e164
+                    && n.number_type.as_snake() == v.typ
+                    && n.region.to_string() == v.number_region
+                    && n.international == v.international
+            }
+            (Verdict::Valid(_), false) => false,
+            (_, true) => false,
+            (_, false) => true,
+        };
+        if !ok {
+            disagreements.push(format!(
+                "{:?} region {:?}: got {:?}, want valid={} {}",
+                v.input, v.region, verdict, v.valid, v.e164
+            ));
+        }
+    }
+    if !disagreements.is_empty() {
+        let shown: Vec<_> = disagreements.iter().take(40).cloned().collect();
+        panic!(
+            "{} of {} verdicts disagree:\n{}",
+            disagreements.len(),
+            vs.len(),
+            shown.join("\n")
+        );
+    }
+}
+
+/// The known cases, by name.
+#[test]
+fn known_cases() {
+    use leadline::phone::check;
+    let by = check("+375 801 123 4567", None);
+    assert_eq!(
+        by.valid().map(|n| n.e164.as_str()),
+        Some("+3758011234567"),
+        "{by:?}"
+    );
+    let ga = check("00241 06 03 12 34", Some("GA".parse().unwrap()));
+    assert_eq!(
+        ga.valid().map(|n| n.e164.as_str()),
+        Some("+24106031234"),
+        "{ga:?}"
+    );
+    let ga = check("011 241 06 03 12 34", Some("US".parse().unwrap()));
+    assert_eq!(
+        ga.valid().map(|n| n.e164.as_str()),
+        Some("+24106031234"),
+        "{ga:?}"
+    );
 }

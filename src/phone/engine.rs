@@ -265,9 +265,7 @@ fn maybe_extract_country_code(
 
 /// `parse(number, region)`.
 pub fn parse(input: &str, region: Option<MetaId>) -> Result<PhoneNumber, ParseError> {
-    if input.len() > MAX_INPUT_STRING_LENGTH
-        && input.chars().count() > MAX_INPUT_STRING_LENGTH
-    {
+    if input.len() > MAX_INPUT_STRING_LENGTH && input.chars().count() > MAX_INPUT_STRING_LENGTH {
         return Err(ParseError::InputTooLong);
     }
     let national =
@@ -337,7 +335,10 @@ pub fn number_type_for(nsn: &str, meta: MetaId) -> NumberType {
     if !c.general.matches_with_length(nsn) {
         return NumberType::Unknown;
     }
-    let m = |t: NumberType| c.desc(t).is_some_and(|d: &CDesc| d.matches_with_length(nsn));
+    let m = |t: NumberType| {
+        c.desc(t)
+            .is_some_and(|d: &CDesc| d.matches_with_length(nsn))
+    };
     for t in TYPE_ORDER {
         if matches!(t, NumberType::FixedLine | NumberType::Mobile) {
             continue;
@@ -407,13 +408,10 @@ pub enum Format {
 }
 
 /// `_choose_formatting_pattern_for_number`.
-fn choose_format<'a>(
-    formats: &'a [metadata::CFmt],
-    nsn: &str,
-) -> Option<&'a metadata::CFmt> {
-    formats.iter().find(|f| {
-        f.leading.last().is_none_or(|ld| ld.is_match(nsn)) && f.full.is_match(nsn)
-    })
+fn choose_format<'a>(formats: &'a [metadata::CFmt], nsn: &str) -> Option<&'a metadata::CFmt> {
+    formats
+        .iter()
+        .find(|f| f.leading.last().is_none_or(|ld| ld.is_match(nsn)) && f.full.is_match(nsn))
 }
 
 /// `format_number` for E.164, international and national formats (no extension).

@@ -206,17 +206,27 @@ impl Dfa {
             .is_some_and(|s| self.accepts_at_end(s))
     }
 
-    /// Fewest digits that must be appended to `digits` to make a full match (0 when it
-    /// already matches), at most `limit`; None when no completion within the limit exists.
-    pub fn digits_to_complete(&self, digits: &str, limit: usize) -> Option<usize> {
+    /// Fewest digits (from `min_extra` up to `max_extra`) that can be appended to
+    /// `digits` to make a full match, counting only totals for which `length_ok` holds;
+    /// None when there is no such completion.
+    pub fn digits_to_complete(
+        &self,
+        digits: &str,
+        min_extra: usize,
+        max_extra: usize,
+        length_ok: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
         let s = self.walk(digits.as_bytes())?;
         let mut layer = vec![s];
         let mut next = Vec::new();
-        for depth in 0..=limit {
-            if layer.iter().any(|&s| self.accepts_at_end(s)) {
+        for depth in 0..=max_extra {
+            if depth >= min_extra
+                && length_ok(digits.len() + depth)
+                && layer.iter().any(|&s| self.accepts_at_end(s))
+            {
                 return Some(depth);
             }
-            if depth == limit {
+            if depth == max_extra {
                 break;
             }
             next.clear();
@@ -234,6 +244,11 @@ impl Dfa {
             std::mem::swap(&mut layer, &mut next);
         }
         None
+    }
+
+    /// Can `digits` still grow into a match?
+    pub fn alive(&self, digits: &str) -> bool {
+        self.walk(digits.as_bytes()).is_some()
     }
 }
 

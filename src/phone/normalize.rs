@@ -106,8 +106,7 @@ fn extn_pattern(for_parsing: bool) -> String {
     let seps = "[ \u{A0}\\t,]*";
     let after_label = "[:\\.\u{FF0E}]?[ \u{A0}\\t,-]*";
     let suffix = "#?";
-    let explicit =
-        "(?:e?xt(?:ensi(?:o\u{301}?|\u{F3}))?n?|\u{FF45}?\u{FF58}\u{FF54}\u{FF4E}?|\u{434}\u{43E}\u{431}|anexo)";
+    let explicit = "(?:e?xt(?:ensi(?:o\u{301}?|\u{F3}))?n?|\u{FF45}?\u{FF58}\u{FF54}\u{FF4E}?|\u{434}\u{43E}\u{431}|anexo)";
     let ambiguous = "(?:[x\u{FF58}#\u{FF03}~\u{FF5E}]|int|\u{FF49}\u{FF4E}\u{FF54})";
     let ambiguous_sep = "[- ]+";
     let rfc = format!(";ext={}", extn_digits(20));
@@ -118,8 +117,14 @@ fn extn_pattern(for_parsing: bool) -> String {
     if for_parsing {
         let seps_no_comma = "[ \u{A0}\\t]*";
         let auto = "(?:,{2}|;)";
-        let auto_extn = format!("{seps_no_comma}{auto}{after_label}{}{suffix}", extn_digits(15));
-        let commas = format!("{seps_no_comma}(?:,)+{after_label}{}{suffix}", extn_digits(9));
+        let auto_extn = format!(
+            "{seps_no_comma}{auto}{after_label}{}{suffix}",
+            extn_digits(15)
+        );
+        let commas = format!(
+            "{seps_no_comma}(?:,)+{after_label}{}{suffix}",
+            extn_digits(9)
+        );
         p = format!("{p}|{auto_extn}|{commas}");
     }
     p
@@ -138,9 +143,8 @@ static VALID_PHONE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     );
     Regex::new(&p).expect("valid phone number")
 });
-static EXTN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!("(?i)(?:{})$", extn_pattern(true))).expect("extension")
-});
+static EXTN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("(?i)(?:{})$", extn_pattern(true))).expect("extension"));
 static GLOBAL_NUMBER_DIGITS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\+([\d]|[\-\.\(\)]?)*\d([\d]|[\-\.\(\)]?)*$").expect("rfc3966"));
 static DOMAINNAME: LazyLock<Regex> = LazyLock::new(|| {
@@ -265,7 +269,10 @@ mod tests {
 
     #[test]
     fn extraction() {
-        assert_eq!(extract_possible_number("Tel: +44 20 7031 3000."), "+44 20 7031 3000");
+        assert_eq!(
+            extract_possible_number("Tel: +44 20 7031 3000."),
+            "+44 20 7031 3000"
+        );
         assert_eq!(extract_possible_number("no digits"), "");
         assert_eq!(
             extract_possible_number("(530) 583-6985 x302/x2303"),
