@@ -130,17 +130,17 @@ impl Formatter {
         let intl = self.is_complete_number && self.extracted_national_prefix.is_empty();
         for f in self.current_metadata.formats(intl) {
             let fm = f.fmt;
-            if !self.extracted_national_prefix.is_empty()
+            // A format that needs no national prefix, when one was typed; or one
+            // that needs it, when none was typed (and the number is national).
+            let prefix_typed_but_unused = !self.extracted_national_prefix.is_empty()
                 && first_group_only(fm.np_rule)
                 && !fm.np_optional
-                && fm.carrier_rule.is_none()
-            {
-                continue;
-            } else if self.extracted_national_prefix.is_empty()
+                && fm.carrier_rule.is_none();
+            let prefix_needed_but_missing = self.extracted_national_prefix.is_empty()
                 && !self.is_complete_number
                 && !first_group_only(fm.np_rule)
-                && !fm.np_optional
-            {
+                && !fm.np_optional;
+            if prefix_typed_but_unused || prefix_needed_but_missing {
                 continue;
             }
             if ELIGIBLE_FORMAT.is_match(fm.format) {
@@ -393,15 +393,13 @@ impl Formatter {
             .current_metadata
             .0
             .and_then(|m| m.compiled().npfp.as_ref())
+            && let Some(m) = npp.find(&self.national_number)
+            && m.end() > 0
         {
-            if let Some(m) = npp.find(&self.national_number) {
-                if m.end() > 0 {
-                    self.is_complete_number = true;
-                    start = m.end();
-                    let p = self.national_number[..start].to_string();
-                    self.prefix_before_national_number.push_str(&p);
-                }
-            }
+            self.is_complete_number = true;
+            start = m.end();
+            let p = self.national_number[..start].to_string();
+            self.prefix_before_national_number.push_str(&p);
         }
         let prefix = self.national_number[..start].to_string();
         self.national_number = self.national_number[start..].to_string();
@@ -440,11 +438,11 @@ impl Formatter {
         let mut found = None;
         if !nn.starts_with('0') {
             for i in 1..=nn.len().min(3) {
-                if let Ok(cc) = nn[..i].parse::<u16>() {
-                    if metadata::is_known_cc(cc) {
-                        found = Some((cc, i));
-                        break;
-                    }
+                if let Ok(cc) = nn[..i].parse::<u16>()
+                    && metadata::is_known_cc(cc)
+                {
+                    found = Some((cc, i));
+                    break;
                 }
             }
         }
@@ -482,16 +480,15 @@ impl Formatter {
     fn input_digit_helper(&mut self, next_char: char) -> String {
         let from = self.last_match_position.min(self.formatting_template.len());
         let found_after = self.formatting_template[from..].contains(&DIGIT_PLACEHOLDER);
-        if found_after {
-            if let Some(first) = self
+        if found_after
+            && let Some(first) = self
                 .formatting_template
                 .iter()
                 .position(|&c| c == DIGIT_PLACEHOLDER)
-            {
-                self.formatting_template[first] = next_char;
-                self.last_match_position = first;
-                return self.formatting_template[..=first].iter().collect();
-            }
+        {
+            self.formatting_template[first] = next_char;
+            self.last_match_position = first;
+            return self.formatting_template[..=first].iter().collect();
         }
         if self.possible_formats.len() == 1 {
             self.able_to_format = false;

@@ -61,10 +61,10 @@ fn extract_country_code(number: &str) -> (u16, &str) {
         return (0, number);
     }
     for i in 1..=number.len().min(MAX_LENGTH_COUNTRY_CODE) {
-        if let Ok(cc) = number[..i].parse::<u16>() {
-            if metadata::is_known_cc(cc) {
-                return (cc, &number[i..]);
-            }
+        if let Ok(cc) = number[..i].parse::<u16>()
+            && metadata::is_known_cc(cc)
+        {
+            return (cc, &number[i..]);
         }
     }
     (0, number)
@@ -96,10 +96,10 @@ fn strip_i18n_prefix_and_normalize(number: &str, meta: Option<MetaId>) -> (CcSou
         return (CcSource::Plus, normalize::normalize(&number[plus_end..]));
     }
     let normalized = normalize::normalize(number);
-    if let Some(m) = meta {
-        if let Some(end) = parse_prefix_as_idd(m.compiled(), &normalized) {
-            return (CcSource::Idd, normalized[end..].to_string());
-        }
+    if let Some(m) = meta
+        && let Some(end) = parse_prefix_as_idd(m.compiled(), &normalized)
+    {
+        return (CcSource::Idd, normalized[end..].to_string());
     }
     (CcSource::DefaultCountry, normalized)
 }

@@ -60,10 +60,10 @@ pub fn check_digits(claim: &Claim<'_>) -> Result<(), String> {
     }
     if let Some(idd) = claim.default_region.and_then(|m| m.compiled().idd.as_ref()) {
         // The reference strips an IDD after a '+' too ("+00 44 ...").
-        if let Some(m) = idd.find(&typed) {
-            if let Some(r) = typed[m.end()..].strip_prefix(cc.as_str()) {
-                rests.push(r);
-            }
+        if let Some(m) = idd.find(&typed)
+            && let Some(r) = typed[m.end()..].strip_prefix(cc.as_str())
+        {
+            rests.push(r);
         }
     }
 

@@ -194,10 +194,10 @@ pub fn strip_extension(s: &str) -> (Option<&str>, &str) {
     if let Some(caps) = EXTN.captures(s) {
         let whole = caps.get(0).expect("group 0");
         let before = &s[..whole.start()];
-        if is_viable(before) {
-            if let Some(g) = caps.iter().skip(1).flatten().next() {
-                return (Some(g.as_str()), before);
-            }
+        if is_viable(before)
+            && let Some(g) = caps.iter().skip(1).flatten().next()
+        {
+            return (Some(g.as_str()), before);
         }
     }
     (None, s)
@@ -224,10 +224,10 @@ pub fn build_national_number_for_parsing(s: &str) -> Result<String, BadPhoneCont
             }
         }
     });
-    if let Some(c) = context {
-        if c.is_empty() || !(GLOBAL_NUMBER_DIGITS.is_match(c) || DOMAINNAME.is_match(c)) {
-            return Err(BadPhoneContext);
-        }
+    if let Some(c) = context
+        && (c.is_empty() || !(GLOBAL_NUMBER_DIGITS.is_match(c) || DOMAINNAME.is_match(c)))
+    {
+        return Err(BadPhoneContext);
     }
     let mut national = String::new();
     if let (Some(c), Some(idx)) = (context, ctx_idx) {
@@ -241,10 +241,10 @@ pub fn build_national_number_for_parsing(s: &str) -> Result<String, BadPhoneCont
     } else {
         national.push_str(extract_possible_number(s));
     }
-    if let Some(i) = national.find(";isub=") {
-        if i > 0 {
-            national.truncate(i);
-        }
+    if let Some(i) = national.find(";isub=")
+        && i > 0
+    {
+        national.truncate(i);
     }
     Ok(national)
 }

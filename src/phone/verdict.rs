@@ -194,10 +194,10 @@ fn country_code_progress(d: &str) -> Verdict {
         return invalid("country codes never start with 0");
     }
     for i in 1..=d.len().min(3) {
-        if let Ok(cc) = d[..i].parse::<u16>() {
-            if metadata::is_known_cc(cc) {
-                return incomplete(format!("type the number after {}", country_label(cc)));
-            }
+        if let Ok(cc) = d[..i].parse::<u16>()
+            && metadata::is_known_cc(cc)
+        {
+            return incomplete(format!("type the number after {}", country_label(cc)));
         }
     }
     let any = metadata::all().any(|m| m.meta().country_code.to_string().starts_with(d));
@@ -300,11 +300,10 @@ fn completion_hint(cc: u16, candidates: &[String]) -> Option<Hint> {
                             b.kind = NumberType::FixedLineOrMobile;
                         } else if *t == NumberType::Mobile
                             && b.kind != NumberType::FixedLineOrMobile
+                            && (b.region == id || b.kind != NumberType::Mobile)
                         {
-                            if b.region == id || b.kind != NumberType::Mobile {
-                                b.region = id;
-                                b.kind = NumberType::Mobile;
-                            }
+                            b.region = id;
+                            b.kind = NumberType::Mobile;
                         }
                     }
                     _ => {
@@ -380,13 +379,12 @@ fn missing_digits(cc: u16, nsn: &str, from_default_country: bool) -> Verdict {
         ));
     }
     let main = metadata::main_for_cc(cc);
-    if let Some(m) = main {
-        if cands
+    if let Some(m) = main
+        && cands
             .iter()
             .all(|c| engine::test_number_length(c, m, NumberType::Unknown) == Possible::TooLong)
-        {
-            return invalid(format!("too long for {}", country_label(cc)));
-        }
+    {
+        return invalid(format!("too long for {}", country_label(cc)));
     }
     let abroad = if from_default_country {
         "; for a number abroad, start with + and the country code"
@@ -500,10 +498,11 @@ fn parse_error(e: ParseError, input: &str, meta: Option<MetaId>) -> Verdict {
         ParseError::TooShortNsn => {
             if let Some(d) = after_international_prefix(input, meta) {
                 for i in 1..=d.len().min(3) {
-                    if let Ok(cc) = d[..i].parse::<u16>() {
-                        if metadata::is_known_cc(cc) && !d.starts_with('0') {
-                            return missing_digits(cc, &d[i..], false);
-                        }
+                    if let Ok(cc) = d[..i].parse::<u16>()
+                        && metadata::is_known_cc(cc)
+                        && !d.starts_with('0')
+                    {
+                        return missing_digits(cc, &d[i..], false);
                     }
                 }
                 return incomplete("keep typing");
@@ -552,10 +551,10 @@ fn from_text(input: &str, meta: Option<MetaId>) -> Option<Verdict> {
         let Some((id, t)) = engine::validate(n.country_code, &n.nsn) else {
             continue;
         };
-        if let Verdict::Valid(v) = valid_number(&n, id, t, meta, Vec::new()) {
-            if !found.iter().any(|f| f.e164 == v.e164) {
-                found.push(v);
-            }
+        if let Verdict::Valid(v) = valid_number(&n, id, t, meta, Vec::new())
+            && !found.iter().any(|f| f.e164 == v.e164)
+        {
+            found.push(v);
         }
         if found.len() > 3 {
             break;
