@@ -9,7 +9,10 @@ const SEQUENCES: &str = include_str!("fixtures/phone/asyoutype.jsonl");
 fn every_keystroke_agrees_with_libphonenumber() {
     let mut total = 0;
     let mut bad = Vec::new();
-    for line in SEQUENCES.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+    for line in SEQUENCES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
         let v: serde_json::Value = serde_json::from_str(line).expect("JSON line");
         let region = v[0].as_str().expect("region");
         let keys = v[1].as_str().expect("keys");

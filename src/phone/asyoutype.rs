@@ -153,7 +153,7 @@ impl Formatter {
     fn narrow_down_possible_formats(&mut self, leading_digits: &str) {
         let index = leading_digits.len() as isize - MIN_LEADING_DIGITS_LENGTH as isize;
         self.possible_formats.retain(|f| {
-            let n = f.leading.len() as isize;
+            let n = f.leading_len() as isize;
             if n == 0 {
                 return true;
             }
@@ -164,7 +164,7 @@ impl Formatter {
             if i < 0 {
                 return true;
             }
-            f.leading[i as usize].is_match(leading_digits)
+            f.leading(i as usize).prefix_match(leading_digits)
         });
     }
 
@@ -179,7 +179,7 @@ impl Formatter {
     }
 
     fn get_formatting_template(&self, f: &CFmt) -> Vec<char> {
-        let Some(m) = f.pattern.find(LONGEST_NUMBER) else {
+        let Some(m) = f.pattern().find(LONGEST_NUMBER) else {
             return Vec::new();
         };
         let a_phone_number = m.as_str();
@@ -187,7 +187,7 @@ impl Formatter {
             return Vec::new();
         }
         let template = f
-            .pattern
+            .pattern()
             .replace_all(a_phone_number, f.replacement.as_str());
         template
             .chars()
@@ -307,10 +307,10 @@ impl Formatter {
     fn attempt_to_format_accrued_digits(&mut self) -> String {
         let formats = self.possible_formats.clone();
         for f in formats {
-            if f.full.is_match(&self.national_number) {
+            if f.full().full_match(&self.national_number) {
                 self.set_space_rule(f);
                 let formatted = f
-                    .pattern
+                    .pattern()
                     .replace_all(&self.national_number, f.replacement.as_str())
                     .into_owned();
                 let full_output = self.append_national_number(&formatted);
@@ -450,7 +450,7 @@ impl Formatter {
             return false;
         };
         self.national_number = self.national_number[i..].to_string();
-        let new_region = metadata::regions_for_cc(cc).map_or("ZZ", |r| r[0]);
+        let new_region = metadata::main_for_cc(cc).map_or("ZZ", |m| m.meta().id);
         if new_region == "001" {
             self.current_metadata = Md(metadata::non_geo(cc));
         } else if new_region != self.default_country {

@@ -292,10 +292,9 @@ pub fn parse(input: &str, region: Option<MetaId>) -> Result<PhoneNumber, ParseEr
         Err(e) => return Err(e),
     };
     if cc != 0 {
-        let regions = metadata::regions_for_cc(cc).ok_or(ParseError::InvalidCountryCode)?;
-        let main = regions[0];
-        if meta.map(|m| m.meta().id) != Some(main) {
-            meta = metadata::for_region_or_cc(cc, main);
+        let main = metadata::main_for_cc(cc).ok_or(ParseError::InvalidCountryCode)?;
+        if meta != Some(main) {
+            meta = Some(main);
         }
     } else {
         nsn.push_str(&normalize::normalize(number));
@@ -362,17 +361,14 @@ pub fn number_type_for(nsn: &str, meta: MetaId) -> NumberType {
 
 /// `region_code_for_number`: the metadata entry the number belongs to.
 pub fn region_for_number(cc: u16, nsn: &str) -> Option<MetaId> {
-    let regions = metadata::regions_for_cc(cc)?;
-    if regions.len() == 1 {
-        return metadata::for_region_or_cc(cc, regions[0]);
+    let metas = metadata::metas_for_cc(cc);
+    if metas.len() == 1 {
+        return Some(metas[0]);
     }
-    for r in regions {
-        let Some(id) = metadata::for_region_or_cc(cc, r) else {
-            continue;
-        };
+    for &id in metas {
         match &id.compiled().leading_digits {
             Some(ld) => {
-                if ld.is_match(nsn) {
+                if ld.prefix_match(nsn) {
                     return Some(id);
                 }
             }
@@ -409,9 +405,10 @@ pub enum Format {
 
 /// `_choose_formatting_pattern_for_number`.
 fn choose_format<'a>(formats: &'a [metadata::CFmt], nsn: &str) -> Option<&'a metadata::CFmt> {
-    formats
-        .iter()
-        .find(|f| f.leading.last().is_none_or(|ld| ld.is_match(nsn)) && f.full.is_match(nsn))
+    formats.iter().find(|f| {
+        let n = f.leading_len();
+        (n == 0 || f.leading(n - 1).prefix_match(nsn)) && f.full().full_match(nsn)
+    })
 }
 
 /// `format_number` for E.164, international and national formats (no extension).
@@ -440,7 +437,7 @@ pub fn format(cc: u16, nsn: &str, fmt: Format) -> String {
                 }
                 _ => f.replacement.clone(),
             };
-            f.pattern.replace_all(nsn, rule.as_str()).into_owned()
+            f.pattern().replace_all(nsn, rule.as_str()).into_owned()
         }
     };
     match fmt {

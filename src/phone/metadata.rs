@@ -5,11 +5,10 @@
 //! (super::warm_up), and kept for the life of the process.
 
 use regex::Regex;
-use regex_automata::dfa::{Automaton, StartKind, dense};
-use regex_automata::util::primitives::StateID;
+use regex_automata::hybrid;
 use regex_automata::util::start;
 use regex_automata::{Anchored, MatchKind};
-use std::sync::{LazyLock, OnceLock};
+use std::sync::{LazyLock, Mutex, OnceLock};
 
 use super::data;
 use super::types::NumberType;
@@ -138,23 +137,42 @@ pub fn for_region_or_cc(cc: u16, region: &str) -> Option<MetaId> {
     }
 }
 
+/// Country calling code -> metadata entries (main region first), indexed by code.
+static BY_CC: LazyLock<Vec<Vec<MetaId>>> = LazyLock::new(|| {
+    let mut v = vec![Vec::new(); 1000];
+    for (cc, regions) in data::COUNTRY_CODE_TO_REGIONS {
+        v[*cc as usize] = regions
+            .iter()
+            .filter_map(|r| for_region_or_cc(*cc, r))
+            .collect();
+    }
+    v
+});
+
+/// The metadata entries of a country calling code, main region first.
+pub fn metas_for_cc(cc: u16) -> &'static [MetaId] {
+    BY_CC.get(cc as usize).map_or(&[], Vec::as_slice)
+}
+
 /// Metadata used for a country calling code as a whole (its main region).
 pub fn main_for_cc(cc: u16) -> Option<MetaId> {
-    let regions = regions_for_cc(cc)?;
-    for_region_or_cc(cc, regions[0])
+    metas_for_cc(cc).first().copied()
 }
 
 /// Is this a country calling code with metadata?
 pub fn is_known_cc(cc: u16) -> bool {
-    regions_for_cc(cc).is_some()
+    !metas_for_cc(cc).is_empty()
 }
 
-/// A national-number pattern compiled to a dense DFA that answers full matches
-/// (`MatchKind::All`, so every alternative is tried as Java's `matches()` does)
-/// and can also say whether a prefix can still grow into a match.
+/// A national-number pattern compiled to a lazy DFA (`regex-automata` hybrid DFA,
+/// anchored, match kind "all" so that every alternative is tried, as Java's
+/// `matches()` does). It answers full matches and can also say whether a prefix can
+/// still grow into a match. Building it only compiles an NFA (cheap); DFA states are
+/// made on demand, kept in a per-pattern cache behind a mutex (uncontended in
+/// practice: one TUI thread, one CLI thread).
 pub struct Dfa {
-    dfa: dense::DFA<Vec<u32>>,
-    start: StateID,
+    dfa: hybrid::dfa::DFA,
+    cache: Mutex<Option<hybrid::dfa::Cache>>,
 }
 
 impl std::fmt::Debug for Dfa {
@@ -163,47 +181,70 @@ impl std::fmt::Debug for Dfa {
     }
 }
 
+type Sid = hybrid::LazyStateID;
+
 impl Dfa {
-    fn new(pattern: &str) -> Dfa {
-        let dfa = dense::Builder::new()
+    pub fn new(pattern: &str) -> Dfa {
+        let dfa = hybrid::dfa::DFA::builder()
             .syntax(
                 regex_automata::util::syntax::Config::new()
                     .unicode(false)
                     .utf8(false),
             )
             .configure(
-                dense::Config::new()
+                hybrid::dfa::DFA::config()
                     .match_kind(MatchKind::All)
-                    .start_kind(StartKind::Anchored),
+                    .cache_capacity(1 << 20),
             )
             .build(pattern)
             .unwrap_or_else(|e| panic!("metadata pattern {pattern:?} does not compile: {e}"));
-        let start = dfa
-            .start_state(&start::Config::new().anchored(Anchored::Yes))
-            .expect("anchored start state");
-        Dfa { dfa, start }
+        Dfa {
+            dfa,
+            cache: Mutex::new(None),
+        }
     }
 
-    /// State after reading `digits` from the start, or None when no match can follow.
-    fn walk(&self, digits: &[u8]) -> Option<StateID> {
-        let mut s = self.start;
+    /// Runs `f` with this pattern's cache. Errors (which the configuration makes
+    /// impossible in practice) read as "no match": the safe answer.
+    fn with_cache<T>(
+        &self,
+        f: impl FnOnce(&hybrid::dfa::DFA, &mut hybrid::dfa::Cache) -> Option<T>,
+    ) -> Option<T> {
+        let mut guard = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        let cache = guard.get_or_insert_with(|| self.dfa.create_cache());
+        let clears = cache.clear_count();
+        let r = f(&self.dfa, cache);
+        // State ids held across a cache clear are stale: distrust the answer.
+        if cache.clear_count() != clears {
+            return None;
+        }
+        r
+    }
+
+    fn walk(dfa: &hybrid::dfa::DFA, cache: &mut hybrid::dfa::Cache, digits: &[u8]) -> Option<Sid> {
+        let mut s = dfa
+            .start_state(cache, &start::Config::new().anchored(Anchored::Yes))
+            .ok()?;
         for &b in digits {
-            s = self.dfa.next_state(s, b);
-            if self.dfa.is_dead_state(s) {
+            s = dfa.next_state(cache, s, b).ok()?;
+            if s.is_dead() || s.is_quit() {
                 return None;
             }
         }
         Some(s)
     }
 
-    fn accepts_at_end(&self, s: StateID) -> bool {
-        self.dfa.is_match_state(self.dfa.next_eoi_state(s))
+    fn accepts_at_end(dfa: &hybrid::dfa::DFA, cache: &mut hybrid::dfa::Cache, s: Sid) -> bool {
+        dfa.next_eoi_state(cache, s).is_ok_and(|e| e.is_match())
     }
 
     /// Java `Matcher.matches()`: does the whole string match?
     pub fn full_match(&self, digits: &str) -> bool {
-        self.walk(digits.as_bytes())
-            .is_some_and(|s| self.accepts_at_end(s))
+        self.with_cache(|dfa, cache| {
+            let s = Self::walk(dfa, cache, digits.as_bytes())?;
+            Some(Self::accepts_at_end(dfa, cache, s))
+        })
+        .unwrap_or(false)
     }
 
     /// Fewest digits (from `min_extra` up to `max_extra`) that can be appended to
@@ -216,39 +257,65 @@ impl Dfa {
         max_extra: usize,
         length_ok: impl Fn(usize) -> bool,
     ) -> Option<usize> {
-        let s = self.walk(digits.as_bytes())?;
-        let mut layer = vec![s];
-        let mut next = Vec::new();
-        for depth in 0..=max_extra {
-            if depth >= min_extra
-                && length_ok(digits.len() + depth)
-                && layer.iter().any(|&s| self.accepts_at_end(s))
-            {
-                return Some(depth);
-            }
-            if depth == max_extra {
-                break;
-            }
-            next.clear();
-            for &s in &layer {
-                for b in b'0'..=b'9' {
-                    let t = self.dfa.next_state(s, b);
-                    if !self.dfa.is_dead_state(t) && !next.contains(&t) {
-                        next.push(t);
+        self.with_cache(|dfa, cache| {
+            let s = Self::walk(dfa, cache, digits.as_bytes())?;
+            let mut layer = vec![s];
+            let mut next = Vec::new();
+            for depth in 0..=max_extra {
+                if depth >= min_extra && length_ok(digits.len() + depth) {
+                    for &s in &layer {
+                        if Self::accepts_at_end(dfa, cache, s) {
+                            return Some(depth);
+                        }
                     }
                 }
+                if depth == max_extra {
+                    break;
+                }
+                next.clear();
+                for &s in &layer {
+                    for b in b'0'..=b'9' {
+                        let t = dfa.next_state(cache, s, b).ok()?;
+                        if !t.is_dead() && !t.is_quit() && !next.contains(&t) {
+                            next.push(t);
+                        }
+                    }
+                }
+                if next.is_empty() {
+                    return None;
+                }
+                std::mem::swap(&mut layer, &mut next);
             }
-            if next.is_empty() {
-                return None;
+            None
+        })
+    }
+
+    /// Java `Matcher.lookingAt()`: does some prefix of `digits` (possibly empty) match?
+    pub fn prefix_match(&self, digits: &str) -> bool {
+        self.with_cache(|dfa, cache| {
+            let mut s = dfa
+                .start_state(cache, &start::Config::new().anchored(Anchored::Yes))
+                .ok()?;
+            for &b in digits.as_bytes() {
+                s = dfa.next_state(cache, s, b).ok()?;
+                // Matches are reported one byte late: a match state here means a
+                // match ended just before `b`.
+                if s.is_match() {
+                    return Some(true);
+                }
+                if s.is_dead() || s.is_quit() {
+                    return Some(false);
+                }
             }
-            std::mem::swap(&mut layer, &mut next);
-        }
-        None
+            Some(Self::accepts_at_end(dfa, cache, s))
+        })
+        .unwrap_or(false)
     }
 
     /// Can `digits` still grow into a match?
     pub fn alive(&self, digits: &str) -> bool {
-        self.walk(digits.as_bytes()).is_some()
+        self.with_cache(|dfa, cache| Self::walk(dfa, cache, digits.as_bytes()).map(|_| ()))
+            .is_some()
     }
 }
 
@@ -290,7 +357,7 @@ pub struct Compiled {
     pub types: Vec<(NumberType, Option<CDesc>)>,
     pub idd: Option<Regex>,
     pub npfp: Option<Regex>,
-    pub leading_digits: Option<Regex>,
+    pub leading_digits: Option<Dfa>,
 }
 
 /// The descriptions a number is tested against, in libphonenumber's order
@@ -327,16 +394,23 @@ impl Meta {
     }
 }
 
+/// Compiles a metadata pattern. Metadata patterns are ASCII and only ever see ASCII
+/// digits, so Unicode classes are off: `\d` is `[0-9]`, which keeps the automata small.
+pub fn ascii_regex(pattern: &str) -> Regex {
+    regex::RegexBuilder::new(pattern)
+        .unicode(false)
+        .build()
+        .unwrap_or_else(|e| panic!("metadata pattern {pattern:?} does not compile: {e}"))
+}
+
 /// Compile `pattern` so that it only matches at the start of the text (Java `lookingAt`).
 pub fn prefix_regex(pattern: &str) -> Regex {
-    Regex::new(&format!("^(?:{pattern})"))
-        .unwrap_or_else(|e| panic!("metadata pattern {pattern:?} does not compile: {e}"))
+    ascii_regex(&format!("^(?:{pattern})"))
 }
 
 /// Compile `pattern` so that it must match the whole text (Java `matches`).
 pub fn full_regex(pattern: &str) -> Regex {
-    Regex::new(&format!("^(?:{pattern})$"))
-        .unwrap_or_else(|e| panic!("metadata pattern {pattern:?} does not compile: {e}"))
+    ascii_regex(&format!("^(?:{pattern})$"))
 }
 
 impl Compiled {
@@ -353,7 +427,7 @@ impl Compiled {
                 .national_prefix_for_parsing
                 .filter(|p| !p.is_empty())
                 .map(prefix_regex),
-            leading_digits: meta.leading_digits.map(prefix_regex),
+            leading_digits: meta.leading_digits.map(Dfa::new),
         }
     }
 
@@ -370,16 +444,14 @@ impl Compiled {
     }
 }
 
-/// A compiled number format.
+/// A number format whose regular expressions are compiled on first use (a region
+/// has dozens of formats; a number needs one or two).
 #[derive(Debug)]
 pub struct CFmt {
     pub fmt: &'static Fmt,
-    /// The pattern, anchored at both ends.
-    pub full: Regex,
-    /// The pattern as written, for substitution.
-    pub pattern: Regex,
-    /// Leading-digits patterns, anchored at the start.
-    pub leading: Vec<Regex>,
+    full: OnceLock<Dfa>,
+    pattern: OnceLock<Regex>,
+    leading: Vec<OnceLock<Dfa>>,
     /// `format` with `\N` group references rewritten for the regex crate.
     pub replacement: String,
 }
@@ -388,10 +460,38 @@ impl CFmt {
     fn new(fmt: &'static Fmt) -> CFmt {
         CFmt {
             fmt,
-            full: full_regex(fmt.pattern),
-            pattern: Regex::new(fmt.pattern).expect("format pattern"),
-            leading: fmt.leading.iter().map(|p| prefix_regex(p)).collect(),
+            full: OnceLock::new(),
+            pattern: OnceLock::new(),
+            leading: fmt.leading.iter().map(|_| OnceLock::new()).collect(),
             replacement: java_replacement(fmt.format),
+        }
+    }
+
+    /// The pattern, for full matches.
+    pub fn full(&self) -> &Dfa {
+        self.full.get_or_init(|| Dfa::new(self.fmt.pattern))
+    }
+
+    /// The pattern as written, for substitution.
+    pub fn pattern(&self) -> &Regex {
+        self.pattern.get_or_init(|| ascii_regex(self.fmt.pattern))
+    }
+
+    /// Leading-digits pattern `i`, for prefix matches.
+    pub fn leading(&self, i: usize) -> &Dfa {
+        self.leading[i].get_or_init(|| Dfa::new(self.fmt.leading[i]))
+    }
+
+    /// Number of leading-digits patterns.
+    pub fn leading_len(&self) -> usize {
+        self.leading.len()
+    }
+
+    fn force(&self) {
+        self.full();
+        self.pattern();
+        for i in 0..self.leading.len() {
+            self.leading(i);
         }
     }
 }
@@ -435,6 +535,7 @@ impl CompiledFormats {
 pub fn compile_all() {
     for id in all() {
         id.compiled();
-        id.formats();
+        let f = id.formats();
+        f.formats.iter().chain(&f.intl).for_each(CFmt::force);
     }
 }

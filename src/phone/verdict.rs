@@ -253,21 +253,10 @@ struct Hint {
     kind: NumberType,
 }
 
-/// The metadata entries a number with this country code may belong to.
-fn metas_for_cc(cc: u16) -> Vec<MetaId> {
-    metadata::regions_for_cc(cc)
-        .map(|rs| {
-            rs.iter()
-                .filter_map(|r| metadata::for_region_or_cc(cc, r))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// The fewest digits to add to one of `candidates` to reach a valid number.
 fn completion_hint(cc: u16, candidates: &[String]) -> Option<Hint> {
     let mut best: Option<Hint> = None;
-    for id in metas_for_cc(cc) {
+    for &id in metadata::metas_for_cc(cc) {
         let c = id.compiled();
         for (t, desc) in &c.types {
             let Some(desc) = desc else { continue };
@@ -323,7 +312,7 @@ fn completion_hint(cc: u16, candidates: &[String]) -> Option<Hint> {
 /// The shortest prefix of a candidate that no number of the country code starts with,
 /// taken from the candidate that stays possible longest.
 fn dead_prefix(cc: u16, candidates: &[String]) -> Option<String> {
-    let metas = metas_for_cc(cc);
+    let metas = metadata::metas_for_cc(cc);
     let alive = |p: &str| {
         metas.iter().any(|id| {
             id.compiled()
@@ -540,11 +529,19 @@ static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
 /// is read on its own; exactly one distinct valid number makes a valid verdict.
 fn from_text(input: &str, meta: Option<MetaId>) -> Option<Verdict> {
     let mut found: Vec<ValidNumber> = Vec::new();
-    for m in CANDIDATE.find_iter(input).take(200) {
+    let mut seen: Vec<&str> = Vec::new();
+    for m in CANDIDATE.find_iter(input).take(1000) {
         let text = m.as_str();
-        if text.len() > engine::MAX_INPUT_STRING_LENGTH || normalize::digits_only(text).len() < 5 {
+        if text.len() > engine::MAX_INPUT_STRING_LENGTH
+            || normalize::digits_only(text).len() < 5
+            || seen.contains(&text)
+        {
             continue;
         }
+        if seen.len() == 64 {
+            break; // enough distinct candidates read: the text is not one number
+        }
+        seen.push(text);
         let Ok(n) = engine::parse(text, meta) else {
             continue;
         };
