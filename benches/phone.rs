@@ -74,6 +74,23 @@ fn bench(c: &mut Criterion) {
     }
     g.finish();
 
+    let mut g = c.benchmark_group("verdict_only");
+    for (name, typed, region) in [
+        ("gb_mobile_national", "07400 123456", gb),
+        ("nanpa_partial", "+1 650 25", None),
+    ] {
+        let keys = prefixes(typed);
+        g.throughput(Throughput::Elements(keys.len() as u64));
+        g.bench_with_input(BenchmarkId::new("check", name), &keys, |b, keys| {
+            b.iter(|| {
+                for k in keys {
+                    black_box(phone::check(black_box(k), region));
+                }
+            })
+        });
+    }
+    g.finish();
+
     let mut g = c.benchmark_group("worst");
     let mut paste = "lorem ipsum dolor sit amet, ".repeat(357);
     paste.push_str("+44 7400 123456");

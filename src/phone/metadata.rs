@@ -1,8 +1,8 @@
 //! Metadata tables (generated into `data.rs`) and their compiled regular expressions.
 //!
 //! The tables are plain `static` data: nothing is parsed or deserialised at start-up.
-//! Regular expressions are compiled once per region, on first use or by [`warm_up`]
-//! (super::warm_up), and kept for the life of the process.
+//! Regular expressions are compiled once per region, on first use or by
+//! [`warm_up`](super::warm_up), and kept for the life of the process.
 
 use regex::Regex;
 use regex_automata::hybrid;
@@ -117,14 +117,6 @@ pub fn non_geo(cc: u16) -> Option<MetaId> {
         .binary_search_by(|m| m.country_code.cmp(&cc))
         .ok()
         .map(|i| MetaId((data::REGIONS.len() + i) as u16))
-}
-
-/// Region ids sharing a country calling code, main region first.
-pub fn regions_for_cc(cc: u16) -> Option<&'static [&'static str]> {
-    data::COUNTRY_CODE_TO_REGIONS
-        .binary_search_by(|(c, _)| c.cmp(&cc))
-        .ok()
-        .map(|i| data::COUNTRY_CODE_TO_REGIONS[i].1)
 }
 
 /// `metadata_for_region_or_calling_code`: the metadata of a region id, or of the
@@ -406,11 +398,6 @@ pub fn ascii_regex(pattern: &str) -> Regex {
 /// Compile `pattern` so that it only matches at the start of the text (Java `lookingAt`).
 pub fn prefix_regex(pattern: &str) -> Regex {
     ascii_regex(&format!("^(?:{pattern})"))
-}
-
-/// Compile `pattern` so that it must match the whole text (Java `matches`).
-pub fn full_regex(pattern: &str) -> Regex {
-    ascii_regex(&format!("^(?:{pattern})$"))
 }
 
 impl Compiled {
