@@ -179,16 +179,14 @@ impl Formatter {
     }
 
     fn get_formatting_template(&self, f: &CFmt) -> Vec<char> {
-        let Some(m) = f.pattern().find(LONGEST_NUMBER) else {
+        let Some((start, end)) = f.pattern().find(LONGEST_NUMBER) else {
             return Vec::new();
         };
-        let a_phone_number = m.as_str();
+        let a_phone_number = &LONGEST_NUMBER[start..end];
         if a_phone_number.len() < self.national_number.len() {
             return Vec::new();
         }
-        let template = f
-            .pattern()
-            .replace_all(a_phone_number, f.replacement.as_str());
+        let template = f.pattern().replace_all(a_phone_number, &f.replacement);
         template
             .chars()
             .map(|c| if c == '9' { DIGIT_PLACEHOLDER } else { c })
@@ -311,8 +309,7 @@ impl Formatter {
                 self.set_space_rule(f);
                 let formatted = f
                     .pattern()
-                    .replace_all(&self.national_number, f.replacement.as_str())
-                    .into_owned();
+                    .replace_all(&self.national_number, &f.replacement);
                 let full_output = self.append_national_number(&formatted);
                 let diallable: String = full_output
                     .chars()
@@ -393,11 +390,11 @@ impl Formatter {
             .current_metadata
             .0
             .and_then(|m| m.compiled().npfp.as_ref())
-            && let Some(m) = npp.find(&self.national_number)
-            && m.end() > 0
+            && let Some(end) = npp.match_end_at_start(&self.national_number)
+            && end > 0
         {
             self.is_complete_number = true;
-            start = m.end();
+            start = end;
             let p = self.national_number[..start].to_string();
             self.prefix_before_national_number.push_str(&p);
         }
@@ -414,8 +411,7 @@ impl Formatter {
             self.current_metadata
                 .0
                 .and_then(|m| m.compiled().idd.as_ref())
-                .and_then(|re| re.find(input))
-                .map(|m| m.end())
+                .and_then(|re| re.match_end_at_start(input))
         };
         let Some(end) = end else {
             return false;

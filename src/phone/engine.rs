@@ -3,7 +3,7 @@
 //! `phonenumbers` 9.0.33, itself a port of Google libphonenumber's Java
 //! `PhoneNumberUtil`). Function names in the docs below are the reference's.
 
-use super::metadata::{self, CDesc, Compiled, MetaId, TYPE_ORDER};
+use super::metadata::{self, CDesc, Compiled, MetaId, Pat, TYPE_ORDER};
 use super::normalize;
 use super::types::NumberType;
 
@@ -72,9 +72,7 @@ fn extract_country_code(number: &str) -> (u16, &str) {
 
 /// `_parse_prefix_as_idd` on a normalized number.
 fn parse_prefix_as_idd(c: &Compiled, number: &str) -> Option<usize> {
-    let re = c.idd.as_ref()?;
-    let m = re.find(number)?;
-    let end = m.end();
+    let end = c.idd.as_ref()?.match_end_at_start(number)?;
     // The first digit after the prefix must not be 0 (no country code starts with 0).
     if number[end..].starts_with('0') {
         return None;
@@ -114,26 +112,26 @@ pub fn strip_national_prefix(number: &str, meta: MetaId) -> (String, bool) {
     if number.is_empty() {
         return (String::new(), false);
     }
-    let Some(caps) = re.captures(number) else {
+    let Some(caps) = re.captures_at_start(number) else {
         return (number.to_string(), false);
     };
-    let whole = caps.get(0).expect("group 0");
+    let end = caps.get_match().map_or(0, |m| m.end());
     let viable_original = c.general.matches(number);
-    let groups = caps.len() - 1;
+    let groups = caps.group_len() - 1;
     let transform = m.national_prefix_transform_rule.filter(|t| !t.is_empty());
-    let last_group_none = groups == 0 || caps.get(groups).is_none();
+    let last_group_none = groups == 0 || caps.get_group(groups).is_none();
     match transform {
         Some(rule) if !last_group_none => {
             let replacement = metadata::java_replacement(rule);
             // re.sub(count=1): the first match is the one at the start.
-            let transformed = re.replace(number, replacement.as_str()).into_owned();
+            let transformed = Pat::replace_at_start(&caps, number, &replacement);
             if viable_original && !c.general.matches(&transformed) {
                 return (number.to_string(), false);
             }
             (transformed, true)
         }
         _ => {
-            let rest = &number[whole.end()..];
+            let rest = &number[end..];
             if viable_original && !c.general.matches(rest) {
                 return (number.to_string(), false);
             }
@@ -437,7 +435,7 @@ pub fn format(cc: u16, nsn: &str, fmt: Format) -> String {
                 }
                 _ => f.replacement.clone(),
             };
-            f.pattern().replace_all(nsn, rule.as_str()).into_owned()
+            f.pattern().replace_all(nsn, &rule)
         }
     };
     match fmt {

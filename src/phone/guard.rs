@@ -14,7 +14,7 @@
 //! Nothing may be dropped, added or changed in the middle or at the end. A number that
 //! fails the guard is turned into an invalid verdict by [`super::check`].
 
-use super::metadata::{self, MetaId};
+use super::metadata::{self, MetaId, Pat};
 use super::normalize;
 
 /// The inputs of the guard: what was typed (the number text the digits were read from,
@@ -60,8 +60,8 @@ pub fn check_digits(claim: &Claim<'_>) -> Result<(), String> {
     }
     if let Some(idd) = claim.default_region.and_then(|m| m.compiled().idd.as_ref()) {
         // The reference strips an IDD after a '+' too ("+00 44 ...").
-        if let Some(m) = idd.find(&typed)
-            && let Some(r) = typed[m.end()..].strip_prefix(cc.as_str())
+        if let Some(end) = idd.match_end_at_start(&typed)
+            && let Some(r) = typed[end..].strip_prefix(cc.as_str())
         {
             rests.push(r);
         }
@@ -93,17 +93,17 @@ fn national_prefix_explains(rest: &str, nsn: &str, meta: MetaId) -> bool {
     let Some(re) = c.npfp.as_ref() else {
         return false;
     };
-    let Some(caps) = re.captures(rest) else {
+    let Some(caps) = re.captures_at_start(rest) else {
         return false;
     };
-    let end = caps.get(0).map_or(0, |m| m.end());
+    let end = caps.get_match().map_or(0, |m| m.end());
     let allowed = |result: &str| !c.general.matches(rest) || c.general.matches(result);
     if &rest[end..] == nsn && allowed(nsn) {
         return true;
     }
     if let Some(rule) = meta.meta().national_prefix_transform_rule {
         let rep = metadata::java_replacement(rule);
-        if re.replace(rest, rep.as_str()) == nsn && allowed(nsn) {
+        if Pat::replace_at_start(&caps, rest, &rep) == nsn && allowed(nsn) {
             return true;
         }
     }

@@ -4,8 +4,10 @@
 //! Regular expressions are compiled once per region, on first use or by
 //! [`warm_up`](super::warm_up), and kept for the life of the process.
 
-use regex::Regex;
+use regex_automata::Input;
 use regex_automata::hybrid;
+use regex_automata::nfa::thompson::backtrack::BoundedBacktracker;
+use regex_automata::util::captures::Captures;
 use regex_automata::util::start;
 use regex_automata::{Anchored, MatchKind};
 use std::sync::{LazyLock, Mutex, OnceLock};
@@ -347,8 +349,8 @@ pub struct Compiled {
     pub general: CDesc,
     /// Indexed by [`TYPE_ORDER`].
     pub types: Vec<(NumberType, Option<CDesc>)>,
-    pub idd: Option<Regex>,
-    pub npfp: Option<Regex>,
+    pub idd: Option<Pat>,
+    pub npfp: Option<Pat>,
     pub leading_digits: Option<Dfa>,
 }
 
@@ -386,18 +388,85 @@ impl Meta {
     }
 }
 
-/// Compiles a metadata pattern. Metadata patterns are ASCII and only ever see ASCII
-/// digits, so Unicode classes are off: `\d` is `[0-9]`, which keeps the automata small.
-pub fn ascii_regex(pattern: &str) -> Regex {
-    regex::RegexBuilder::new(pattern)
-        .unicode(false)
-        .build()
-        .unwrap_or_else(|e| panic!("metadata pattern {pattern:?} does not compile: {e}"))
+/// A metadata pattern used for what a DFA cannot give: capture groups and the end of
+/// a leftmost-first (Java/Python) match. It is a bounded backtracker over a Thompson
+/// NFA (`regex-automata`), which is cheap to build; haystacks are at most a few dozen
+/// ASCII digits. Unicode is off: `\d` is `[0-9]`.
+pub struct Pat {
+    re: BoundedBacktracker,
 }
 
-/// Compile `pattern` so that it only matches at the start of the text (Java `lookingAt`).
-pub fn prefix_regex(pattern: &str) -> Regex {
-    ascii_regex(&format!("^(?:{pattern})"))
+impl std::fmt::Debug for Pat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pat")
+    }
+}
+
+impl Pat {
+    pub fn new(pattern: &str) -> Pat {
+        let re = BoundedBacktracker::builder()
+            .syntax(
+                regex_automata::util::syntax::Config::new()
+                    .unicode(false)
+                    .utf8(false),
+            )
+            .thompson(regex_automata::nfa::thompson::Config::new().utf8(false))
+            .build(pattern)
+            .unwrap_or_else(|e| panic!("metadata pattern {pattern:?} does not compile: {e}"));
+        Pat { re }
+    }
+
+    fn captures(&self, input: Input<'_>) -> Option<Captures> {
+        let mut cache = self.re.create_cache();
+        let mut caps = self.re.create_captures();
+        self.re.try_captures(&mut cache, input, &mut caps).ok()?;
+        caps.is_match().then_some(caps)
+    }
+
+    /// Java `lookingAt()`: the match at the start of `hay`, with its groups.
+    pub fn captures_at_start(&self, hay: &str) -> Option<Captures> {
+        self.captures(Input::new(hay).anchored(Anchored::Yes))
+    }
+
+    /// End of the match at the start of `hay`, if any.
+    pub fn match_end_at_start(&self, hay: &str) -> Option<usize> {
+        self.captures_at_start(hay)
+            .and_then(|c| c.get_match())
+            .map(|m| m.end())
+    }
+
+    /// The first (leftmost) match anywhere in `hay`: (start, end).
+    pub fn find(&self, hay: &str) -> Option<(usize, usize)> {
+        self.captures(Input::new(hay))
+            .and_then(|c| c.get_match())
+            .map(|m| (m.start(), m.end()))
+    }
+
+    /// Python `re.sub(pattern, template, hay)`: every non-overlapping leftmost match
+    /// replaced; `template` uses `${1}` group syntax (see [`java_replacement`]).
+    pub fn replace_all(&self, hay: &str, template: &str) -> String {
+        let mut cache = self.re.create_cache();
+        let mut out = String::with_capacity(hay.len() + 8);
+        let mut last = 0;
+        for caps in self.re.try_captures_iter(&mut cache, hay) {
+            let Ok(caps) = caps else { break };
+            let Some(m) = caps.get_match() else { break };
+            out.push_str(&hay[last..m.start()]);
+            caps.interpolate_string_into(hay, template, &mut out);
+            last = m.end();
+        }
+        out.push_str(&hay[last..]);
+        out
+    }
+
+    /// Python `re.sub(pattern, template, hay, count=1)` where the pattern is known to
+    /// match at the start (`caps` from [`Pat::captures_at_start`]).
+    pub fn replace_at_start(caps: &Captures, hay: &str, template: &str) -> String {
+        let end = caps.get_match().map_or(0, |m| m.end());
+        let mut out = caps.interpolate_string(hay, template);
+        out.push_str(&hay[end..]);
+        out
+    }
 }
 
 impl Compiled {
@@ -409,11 +478,11 @@ impl Compiled {
         Compiled {
             general: CDesc::new(&meta.general),
             types,
-            idd: meta.international_prefix.map(prefix_regex),
+            idd: meta.international_prefix.map(Pat::new),
             npfp: meta
                 .national_prefix_for_parsing
                 .filter(|p| !p.is_empty())
-                .map(prefix_regex),
+                .map(Pat::new),
             leading_digits: meta.leading_digits.map(Dfa::new),
         }
     }
@@ -437,7 +506,7 @@ impl Compiled {
 pub struct CFmt {
     pub fmt: &'static Fmt,
     full: OnceLock<Dfa>,
-    pattern: OnceLock<Regex>,
+    pattern: OnceLock<Pat>,
     leading: Vec<OnceLock<Dfa>>,
     /// `format` with `\N` group references rewritten for the regex crate.
     pub replacement: String,
@@ -460,8 +529,8 @@ impl CFmt {
     }
 
     /// The pattern as written, for substitution.
-    pub fn pattern(&self) -> &Regex {
-        self.pattern.get_or_init(|| ascii_regex(self.fmt.pattern))
+    pub fn pattern(&self) -> &Pat {
+        self.pattern.get_or_init(|| Pat::new(self.fmt.pattern))
     }
 
     /// Leading-digits pattern `i`, for prefix matches.
@@ -483,7 +552,7 @@ impl CFmt {
     }
 }
 
-/// Rewrites a Python/Java replacement template (`\1 \2`) for `regex::Regex::replace`.
+/// Rewrites a Python/Java replacement template (`\1 \2`) as `${1} ${2}`.
 pub fn java_replacement(template: &str) -> String {
     let mut out = String::with_capacity(template.len() + 8);
     let mut chars = template.chars().peekable();

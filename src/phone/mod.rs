@@ -39,9 +39,10 @@
 //! is tried as Java's `matches()` does). Building one only compiles an NFA; DFA states
 //! are made on demand and cached. The same automaton also says how many digits a
 //! partial number still needs ("2 more digits for a GB mobile"). Capture-group
-//! patterns (format substitution, national prefixes) use `regex` with Unicode off.
+//! patterns (format substitution, national and international prefixes) use a
+//! bounded backtracker (also NFA-only, cheap to build), Unicode off.
 //! Everything is compiled per region on first use, or for all regions by [`warm_up`]
-//! (about 0.3 s, 35 MB), which the TUI runs on a background thread at start-up so
+//! (about 0.3 s), which the TUI runs on a background thread at start-up so
 //! neither the first frame nor the first keystroke pays for it.
 //!
 //! Measured (release, 2 shared cores; `cargo bench --bench phone`,
@@ -110,6 +111,26 @@ mod tests {
         is::<ValidNumber>();
         is::<Region>();
         is::<NumberType>();
+    }
+
+    #[test]
+    fn warm_up_is_idempotent_and_concurrent() {
+        let threads: Vec<_> = (0..3)
+            .map(|i| {
+                std::thread::spawn(move || {
+                    if i == 0 {
+                        warm_up();
+                    }
+                    check("+44 7400 123456", None)
+                        .valid()
+                        .map(|v| v.e164.clone())
+                })
+            })
+            .collect();
+        for t in threads {
+            assert_eq!(t.join().unwrap().as_deref(), Some("+447400123456"));
+        }
+        warm_up();
     }
 
     #[test]

@@ -410,9 +410,8 @@ fn after_international_prefix(input: &str, meta: Option<MetaId>) -> Option<Strin
         return Some(normalize::normalize(rest));
     }
     let digits = normalize::normalize(number);
-    let idd = meta?.compiled().idd.as_ref()?;
-    let m = idd.find(&digits)?;
-    Some(digits[m.end()..].to_string())
+    let end = meta?.compiled().idd.as_ref()?.match_end_at_start(&digits)?;
+    Some(digits[end..].to_string())
 }
 
 /// Up to three characters that cannot be part of a phone number, for the reason text.
