@@ -6,7 +6,7 @@
 
 use regex_automata::Input;
 use regex_automata::hybrid;
-use regex_automata::nfa::thompson::backtrack::BoundedBacktracker;
+use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
 use regex_automata::util::captures::Captures;
 use regex_automata::util::start;
 use regex_automata::{Anchored, MatchKind};
@@ -394,6 +394,7 @@ impl Meta {
 /// ASCII digits. Unicode is off: `\d` is `[0-9]`.
 pub struct Pat {
     re: BoundedBacktracker,
+    cache: Mutex<Option<backtrack::Cache>>,
 }
 
 impl std::fmt::Debug for Pat {
@@ -413,13 +414,21 @@ impl Pat {
             .thompson(regex_automata::nfa::thompson::Config::new().utf8(false))
             .build(pattern)
             .unwrap_or_else(|e| panic!("metadata pattern {pattern:?} does not compile: {e}"));
-        Pat { re }
+        Pat {
+            re,
+            cache: Mutex::new(None),
+        }
+    }
+
+    fn with_cache<T>(&self, f: impl FnOnce(&mut backtrack::Cache) -> T) -> T {
+        let mut guard = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        f(guard.get_or_insert_with(|| self.re.create_cache()))
     }
 
     fn captures(&self, input: Input<'_>) -> Option<Captures> {
-        let mut cache = self.re.create_cache();
         let mut caps = self.re.create_captures();
-        self.re.try_captures(&mut cache, input, &mut caps).ok()?;
+        self.with_cache(|cache| self.re.try_captures(cache, input, &mut caps))
+            .ok()?;
         caps.is_match().then_some(caps)
     }
 
@@ -445,16 +454,17 @@ impl Pat {
     /// Python `re.sub(pattern, template, hay)`: every non-overlapping leftmost match
     /// replaced; `template` uses `${1}` group syntax (see [`java_replacement`]).
     pub fn replace_all(&self, hay: &str, template: &str) -> String {
-        let mut cache = self.re.create_cache();
         let mut out = String::with_capacity(hay.len() + 8);
         let mut last = 0;
-        for caps in self.re.try_captures_iter(&mut cache, hay) {
-            let Ok(caps) = caps else { break };
-            let Some(m) = caps.get_match() else { break };
-            out.push_str(&hay[last..m.start()]);
-            caps.interpolate_string_into(hay, template, &mut out);
-            last = m.end();
-        }
+        self.with_cache(|cache| {
+            for caps in self.re.try_captures_iter(cache, hay) {
+                let Ok(caps) = caps else { break };
+                let Some(m) = caps.get_match() else { break };
+                out.push_str(&hay[last..m.start()]);
+                caps.interpolate_string_into(hay, template, &mut out);
+                last = m.end();
+            }
+        });
         out.push_str(&hay[last..]);
         out
     }

@@ -269,6 +269,13 @@ mod tests {
         assert!(n.notes.iter().any(|s| s.contains("pasted text")));
         let v = check("+44 7400 123456 or +44 7400 654321", None);
         assert_eq!(v.kind(), "invalid");
+        let v = check("+44 7400 123456 / +44 7400 654321", None);
+        assert!(reason(&v).contains("2 different numbers"), "{v:?}");
+        let v = check("07400 123456", Some("US".parse().unwrap()));
+        assert!(
+            reason(&v).contains("start with + and the country code"),
+            "{v:?}"
+        );
         let mut long = "lorem ipsum ".repeat(900);
         long.push_str("call +44 7400 123456");
         assert_eq!(check(&long, None).valid().unwrap().e164, "+447400123456");

@@ -122,7 +122,12 @@ pub fn check(input: &str, default_region: Option<Region>) -> Verdict {
     }
     let meta = default_region.and_then(|r| metadata::by_region(r.as_str()));
     let direct = check_direct(input, meta);
-    if direct.is_valid() || !looks_like_text(input) {
+    let try_text = match &direct {
+        Verdict::Valid(_) | Verdict::Empty => false,
+        Verdict::Invalid { .. } => looks_like_text(input) || several_candidates(input),
+        Verdict::Incomplete { .. } => looks_like_text(input),
+    };
+    if !try_text {
         return direct;
     }
     from_text(input, meta).unwrap_or(direct)
@@ -367,19 +372,19 @@ fn missing_digits(cc: u16, nsn: &str, from_default_country: bool) -> Verdict {
             type_noun(h.kind)
         ));
     }
+    let abroad = if from_default_country {
+        "; for a number abroad, start with + and the country code"
+    } else {
+        ""
+    };
     let main = metadata::main_for_cc(cc);
     if let Some(m) = main
         && cands
             .iter()
             .all(|c| engine::test_number_length(c, m, NumberType::Unknown) == Possible::TooLong)
     {
-        return invalid(format!("too long for {}", country_label(cc)));
+        return invalid(format!("too long for {}{abroad}", country_label(cc)));
     }
-    let abroad = if from_default_country {
-        "; for a number abroad, start with + and the country code"
-    } else {
-        ""
-    };
     if let Some(p) = dead_prefix(cc, &cands) {
         return invalid(format!(
             "no {} number starts with {p}{abroad}",
@@ -523,6 +528,16 @@ static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("candidate pattern")
 });
+
+/// Does the input hold more than one run of digits long enough to be a number
+/// ("+44 7911 123456 / +44 7911 654321")?
+fn several_candidates(input: &str) -> bool {
+    CANDIDATE
+        .find_iter(input)
+        .filter(|m| normalize::digits_only(m.as_str()).len() >= 5)
+        .nth(1)
+        .is_some()
+}
 
 /// Finds the phone number in a pasted text: every run of digits and phone punctuation
 /// is read on its own; exactly one distinct valid number makes a valid verdict.
