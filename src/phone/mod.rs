@@ -45,12 +45,17 @@
 //! (about 0.3 s), which the TUI runs on a background thread at start-up so
 //! neither the first frame nor the first keystroke pays for it.
 //!
-//! Measured (release, 2 shared cores; `cargo bench --bench phone`,
-//! `python3 benches/phone_python.py`): a keystroke (verdict + as-you-type) costs
-//! 4-6 µs; a 10,000-character paste 20-110 µs; `check` on the mixed sample of all
-//! regions runs at ~470,000 numbers/s in process (~2.1 µs each) against ~24,000/s for
-//! python-phonenumbers (~20×); `leadline check` on a million lines takes ~3.4 s and
-//! 41 MB (~13× python-phonenumbers' CPU time on the same lines).
+//! Measured (release build, 2 cores shared with other work, load average ~4;
+//! `cargo bench --bench phone`, `python3 benches/phone_python.py`):
+//! * per keystroke, verdict alone ~3 µs, verdict + as-you-type ~4-7 µs (medians);
+//!   a 10,000-character paste 22-160 µs; over the 17,282-line mixed sample of all
+//!   regions the average verdict is ~2.2 µs and the slowest ~17 µs;
+//! * without [`warm_up`], the first verdict of a session costs ~5-15 ms (that is
+//!   what the background warm-up takes off the keystroke path);
+//! * `check` on the mixed sample: ~300,000 numbers/s in process against ~21,000/s
+//!   for python-phonenumbers 9.0.33 on the same lines (~14×); `leadline check --json -`
+//!   on a million lines: ~3.3 s of CPU, 24 MB, against ~50 s of CPU for
+//!   python-phonenumbers (~15×).
 //!
 //! # Safety net
 //!
