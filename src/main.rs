@@ -26,6 +26,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Check phone numbers: valid or not, the E.164 that would be sent, region and type.
+    Check(cli::check::CheckArgs),
     /// Run the fake workspace (Intercom + Graph) on 127.0.0.1.
     FakeServer(cli::fake_server::FakeServerArgs),
 }
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
     };
     runtime.block_on(async move {
         match args.command {
+            Some(Command::Check(a)) => cli::check::run(a),
             Some(Command::FakeServer(a)) => cli::fake_server::run(a).await,
             None if args.demo => cli::interactive::demo().await,
             None => cli::interactive::real(args.config.as_deref()).await,

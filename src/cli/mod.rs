@@ -1,5 +1,6 @@
 //! The command-line faces of leadline, over the same core as the TUI.
 
+pub mod check;
 pub mod fake_server;
 pub mod interactive;
 

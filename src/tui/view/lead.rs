@@ -2,7 +2,7 @@
 
 use super::super::app::{App, Focus, LookupState};
 use super::super::theme::Theme;
-use super::{fit, spinner};
+use super::{fit, spinner, wrap_words};
 use crate::phone::{self, Verdict};
 use crate::workflow::Lookup;
 use ratatui::Frame;
@@ -39,9 +39,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, theme: Theme, cursor: &mut
         }
     };
     let mut lines = vec![field_line("Phone", &phone_text, "+44 7911 123456", theme)];
-    let (verdict, detail) = verdict_lines(app, theme, field_w);
-    lines.push(indent(verdict));
-    lines.push(indent(detail));
+    // Narrow panes give the verdict the whole width.
+    let indent_w = if width >= 40 { LABEL } else { 2 };
+    for line in verdict_lines(app, theme, width.saturating_sub(indent_w)) {
+        lines.push(indent(line, indent_w));
+    }
     let (name_text, name_col) = app.name.view(field_w);
     lines.push(field_line("Name", &name_text, "optional", theme));
     lines.push(lookup_line(app, theme, width));
@@ -70,28 +72,35 @@ fn field_line(label: &str, text: &str, placeholder: &str, theme: Theme) -> Line<
     Line::from(spans)
 }
 
-fn indent(mut line: Line<'static>) -> Line<'static> {
-    line.spans.insert(0, Span::raw(" ".repeat(LABEL)));
+fn indent(mut line: Line<'static>, by: usize) -> Line<'static> {
+    line.spans.insert(0, Span::raw(" ".repeat(by)));
     line
 }
 
-fn verdict_lines(app: &App, theme: Theme, w: usize) -> (Line<'static>, Line<'static>) {
+/// The verdict in two lines of `w` cells: what the number is, then what will be sent.
+fn verdict_lines(app: &App, theme: Theme, w: usize) -> [Line<'static>; 2] {
+    let wrapped = |text: String, style| {
+        let mut parts = wrap_words(&text, w).into_iter();
+        let first = parts.next().unwrap_or_default();
+        let rest: Vec<String> = parts.collect();
+        [
+            Line::from(Span::styled(first, style)),
+            Line::from(Span::styled(fit(&rest.join(" "), w), style)),
+        ]
+    };
     match &app.verdict {
-        Verdict::Empty => (
-            Line::from(Span::styled(
-                fit("international, or local to your region", w),
-                theme.dim(),
-            )),
-            Line::default(),
-        ),
-        Verdict::Incomplete { reason } => (
-            Line::from(Span::styled(fit(&format!("… {reason}"), w), theme.warn())),
-            Line::default(),
-        ),
-        Verdict::Invalid { reason } => (
-            Line::from(Span::styled(fit(&format!("✗ {reason}"), w), theme.error())),
-            Line::default(),
-        ),
+        Verdict::Empty => {
+            let hint = match app.region {
+                Some(r) => format!("+code, or a {r} number"),
+                None => "with its +country code".to_string(),
+            };
+            [
+                Line::from(Span::styled(fit(&hint, w), theme.dim())),
+                Line::default(),
+            ]
+        }
+        Verdict::Incomplete { reason } => wrapped(format!("… {reason}"), theme.warn()),
+        Verdict::Invalid { reason } => wrapped(format!("✗ {reason}"), theme.error()),
         Verdict::Valid(v) => {
             let first = Line::from(Span::styled(
                 fit(
@@ -100,21 +109,23 @@ fn verdict_lines(app: &App, theme: Theme, w: usize) -> (Line<'static>, Line<'sta
                 ),
                 theme.ok(),
             ));
-            let second = match v.whatsapp_warning() {
-                Some(warn) => Line::from(Span::styled(fit(&format!("⚠ {warn}"), w), theme.warn())),
-                None => {
-                    let note = v
-                        .notes
-                        .first()
-                        .map(|n| format!(" ({n})"))
-                        .unwrap_or_default();
-                    Line::from(vec![
-                        Span::styled("→ ", theme.dim()),
-                        Span::raw(fit(&format!("{}{note}", v.e164), w.saturating_sub(2))),
-                    ])
-                }
+            let second = if v.whatsapp_warning().is_some() {
+                Line::from(Span::styled(
+                    fit("⚠ WhatsApp needs a mobile", w),
+                    theme.warn(),
+                ))
+            } else {
+                let note = v
+                    .notes
+                    .first()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default();
+                Line::from(vec![
+                    Span::styled("→ ", theme.dim()),
+                    Span::raw(fit(&format!("{}{note}", v.e164), w.saturating_sub(2))),
+                ])
             };
-            (first, second)
+            [first, second]
         }
     }
 }

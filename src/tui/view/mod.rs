@@ -42,7 +42,7 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
         Constraint::Length(1),
     ])
     .areas(area);
-    let left_w = (area.width * 2 / 5).clamp(30, 52);
+    let left_w = (area.width * 2 / 5).clamp(32, 52);
     let [left, right] =
         Layout::horizontal([Constraint::Length(left_w), Constraint::Min(1)]).areas(main);
     let [lead_area, send_area] =
@@ -123,6 +123,24 @@ pub fn fit(s: &str, width: usize) -> String {
     out
 }
 
+/// `text` broken into lines of at most `width` columns, at spaces where possible.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let needed = if line.is_empty() { 0 } else { 1 } + word.chars().count();
+        if !line.is_empty() && line.chars().count() + needed > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines.into_iter().map(|l| fit(&l, width)).collect()
+}
+
 /// `s` padded with spaces (or cut) to exactly `width` cells.
 pub fn pad(s: &str, width: usize) -> String {
     let s = fit(s, width);
@@ -141,5 +159,8 @@ mod tests {
         assert_eq!(fit("日本語テキスト", 5), "日本…");
         assert_eq!(pad("ab", 4), "ab  ");
         assert_eq!(fit("abc", 0), "");
+        assert_eq!(wrap_words("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
+        assert_eq!(wrap_words("", 5), [""]);
+        assert_eq!(wrap_words("abcdefghij", 4), ["abc…"]);
     }
 }

@@ -4,7 +4,7 @@
 use super::super::app::{App, Overlay};
 use super::super::keymap::Action;
 use super::super::theme::Theme;
-use super::{fit, pad};
+use super::{fit, pad, wrap_words};
 use crate::workflow::{SendRecord, SendStatus};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -272,35 +272,5 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, theme: Theme) -> Option<Po
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
             None
         }
-    }
-}
-
-/// `text` broken into lines of at most `width` columns, at spaces where possible.
-fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let needed = if line.is_empty() { 0 } else { 1 } + word.chars().count();
-        if !line.is_empty() && line.chars().count() + needed > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    lines.push(line);
-    lines.into_iter().map(|l| fit(&l, width)).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wraps_at_spaces() {
-        assert_eq!(wrap_words("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
-        assert_eq!(wrap_words("", 5), [""]);
-        assert_eq!(wrap_words("abcdefghij", 4), ["abc…"]);
     }
 }
