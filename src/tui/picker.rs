@@ -4,18 +4,20 @@
 use super::input::TextInput;
 use crate::template::Template;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
+use nucleo_matcher::{Config, Matcher, Utf32String};
 
 pub struct Picker {
     templates: Vec<Template>,
-    /// What the filter searches, per template: "name language category body".
-    haystacks: Vec<String>,
+    /// What the filter searches, per template: "name language category body",
+    /// converted once so that a keystroke does not convert 10,000 strings.
+    haystacks: Vec<Utf32String>,
+    /// The query `shown` was computed for; a longer query only narrows it.
+    last_query: String,
     pub filter: TextInput,
     /// Indices into `templates`, best match first.
     shown: Vec<usize>,
     selected: usize,
     matcher: Matcher,
-    buf: Vec<char>,
 }
 
 impl std::fmt::Debug for Picker {
@@ -34,17 +36,29 @@ impl Default for Picker {
         Picker {
             templates: Vec::new(),
             haystacks: Vec::new(),
+            last_query: String::new(),
             filter: TextInput::default(),
             shown: Vec::new(),
             selected: 0,
             matcher: Matcher::new(Config::DEFAULT),
-            buf: Vec::new(),
         }
     }
 }
 
-fn haystack(t: &Template) -> String {
-    format!("{} {} {} {}", t.name, t.language, t.category, t.body())
+fn haystack(t: &Template) -> Utf32String {
+    Utf32String::from(format!(
+        "{} {} {} {}",
+        t.name,
+        t.language,
+        t.category,
+        t.body()
+    ))
+}
+
+/// True when every template matching `new` also matched `old`: typing more of
+/// a plain query only narrows it. Negations and anchors (`!x`, `^x`, `x$`) do not.
+fn narrows(old: &str, new: &str) -> bool {
+    !old.is_empty() && new.starts_with(old) && !new.contains(['!', '^', '$', '\\', '\''])
 }
 
 impl Picker {
@@ -59,6 +73,7 @@ impl Picker {
             .map(|t| (t.name.clone(), t.language.clone()));
         self.haystacks = templates.iter().map(haystack).collect();
         self.templates = templates;
+        self.last_query.clear();
         self.refilter();
         if let Some((name, lang)) = keep
             && let Some(pos) = self
@@ -72,18 +87,21 @@ impl Picker {
 
     /// Applies the filter text; call after every edit of `filter`.
     pub fn refilter(&mut self) {
-        let query = self.filter.value().trim();
-        if query.is_empty() {
+        let query = self.filter.value().trim_start().to_string();
+        if query.trim().is_empty() {
             self.shown = (0..self.templates.len()).collect();
         } else {
-            let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
-            let mut scored: Vec<(u32, usize)> = self
-                .haystacks
-                .iter()
-                .enumerate()
-                .filter_map(|(i, h)| {
+            let pattern = Pattern::parse(&query, CaseMatching::Ignore, Normalization::Smart);
+            let candidates: Vec<usize> = if narrows(&self.last_query, &query) {
+                std::mem::take(&mut self.shown)
+            } else {
+                (0..self.templates.len()).collect()
+            };
+            let mut scored: Vec<(u32, usize)> = candidates
+                .into_iter()
+                .filter_map(|i| {
                     pattern
-                        .score(Utf32Str::new(h, &mut self.buf), &mut self.matcher)
+                        .score(self.haystacks[i].slice(..), &mut self.matcher)
                         .map(|s| (s, i))
                 })
                 .collect();
@@ -91,6 +109,7 @@ impl Picker {
             scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             self.shown = scored.into_iter().map(|(_, i)| i).collect();
         }
+        self.last_query = query;
         self.selected = 0;
     }
 
@@ -105,11 +124,7 @@ impl Picker {
         let Some(h) = self.haystacks.get(index) else {
             return Vec::new();
         };
-        pattern.indices(
-            Utf32Str::new(h, &mut self.buf),
-            &mut self.matcher,
-            &mut indices,
-        );
+        pattern.indices(h.slice(..), &mut self.matcher, &mut indices);
         let name_len = self.templates[index].name.chars().count() as u32;
         let mut hits: Vec<usize> = indices
             .into_iter()
@@ -206,5 +221,44 @@ mod tests {
         assert!(p.selected().is_none());
         p.down();
         p.up();
+    }
+}
+
+#[cfg(test)]
+mod narrowing_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn many() -> Vec<Template> {
+        (0..200)
+            .map(|i| {
+                let name = format!("t{i}_{}", ["order", "remind", "otp", "welcome"][i % 4]);
+                let language = ["en", "es", "de"][i % 3];
+                Template::from_graph(json!({"name": name,
+                    "language": language, "category": "UTILITY",
+                    "components": [{"type": "BODY", "text": format!("body {i} ördnung")}]}))
+                .unwrap()
+            })
+            .collect()
+    }
+
+    fn shown_for(p: &mut Picker, q: &str) -> Vec<usize> {
+        p.filter.set(q);
+        p.refilter();
+        p.shown().to_vec()
+    }
+
+    #[test]
+    fn typing_on_narrows_to_the_same_result_as_from_scratch() {
+        let mut typed = Picker::default();
+        typed.set_templates(many());
+        for q in [
+            "o", "or", "ord", "ord ", "ord e", "ord en", "!x", "!xy", "o", "",
+        ] {
+            let got = shown_for(&mut typed, q);
+            let mut fresh = Picker::default();
+            fresh.set_templates(many());
+            assert_eq!(got, shown_for(&mut fresh, q), "query {q:?}");
+        }
     }
 }

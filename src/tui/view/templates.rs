@@ -122,14 +122,30 @@ pub fn draw(
             Default::default()
         };
         let mut spans = vec![Span::styled(if is_sel { "› " } else { "  " }, base)];
+        // Runs of matched and unmatched letters, one span each.
         let name = pad(&t.name, name_w);
+        let mut run = String::new();
+        let mut run_hit = false;
         for (i, c) in name.chars().enumerate() {
-            let style = if hits.contains(&i) {
+            let hit = hits.binary_search(&i).is_ok();
+            if hit != run_hit && !run.is_empty() {
+                let style = if run_hit {
+                    base.patch(theme.matched())
+                } else {
+                    base
+                };
+                spans.push(Span::styled(std::mem::take(&mut run), style));
+            }
+            run_hit = hit;
+            run.push(c);
+        }
+        if !run.is_empty() {
+            let style = if run_hit {
                 base.patch(theme.matched())
             } else {
                 base
             };
-            spans.push(Span::styled(c.to_string(), style));
+            spans.push(Span::styled(run, style));
         }
         spans.push(Span::styled(
             format!(" {}", pad(&t.language, lang_w)),
