@@ -1,7 +1,12 @@
 //! The command-line faces of leadline, over the same core as the TUI.
 
+pub mod common;
 pub mod fake_server;
+pub mod history;
+pub mod import;
 pub mod interactive;
+pub mod send;
+pub mod templates;
 
 use std::process::ExitCode;
 
