@@ -304,6 +304,9 @@ pub async fn run(args: ImportArgs, config: Option<&Path>) -> ExitCode {
             );
         }
     }
+    if stderr_is_terminal() && table.rows.len() > 1000 {
+        eprintln!("leadline: checking {} numbers…", table.rows.len());
+    }
     let mut plans = validate(&table, &columns, region);
     drop(table);
 
@@ -902,7 +905,7 @@ fn finish(f: FinishArgs) -> ExitCode {
         .as_ref()
         .map(|r| format!("Intercom refused: {r}"))
         .or(end.broken.clone())
-        .or(cancelled.then(|| "the import was stopped".to_string()));
+        .or(cancelled.then(|| "interrupted".to_string()));
     // Rows never reached, and duplicates (which take their first row's lead).
     for i in 0..plans.len() {
         if plans[i].status.is_none() {

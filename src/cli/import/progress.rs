@@ -28,7 +28,7 @@ impl Progress {
         let bar = (terminal && !quiet).then(|| {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             let style = ProgressStyle::with_template(
-                "{spinner} [{bar:30}] {pos}/{len} rows · {per_sec} · eta {eta} · {msg}",
+                "{spinner} [{bar:24}] {pos}/{len} rows · eta {eta} · {wide_msg}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> ");
