@@ -245,3 +245,41 @@ impl Workspace {
         )
     }
 }
+
+impl TemplateSource {
+    /// Where the config says the templates are, with the Meta token resolved
+    /// (not the Intercom one): for commands that only list templates.
+    pub fn from_settings(
+        settings: &crate::config::Settings,
+        policy: crate::http::RetryPolicy,
+    ) -> Result<TemplateSource, crate::config::ConfigError> {
+        use crate::config::{ConfigError, TemplatesSetting};
+        Ok(match &settings.templates {
+            TemplatesSetting::File(path) => TemplateSource::File(path.clone()),
+            TemplatesSetting::Graph {
+                url,
+                version,
+                waba_id,
+                token,
+            } => {
+                let secret =
+                    token
+                        .resolve("WhatsApp", "whatsapp")
+                        .map_err(|e| ConfigError::Key {
+                            key: "whatsapp.token_env",
+                            reason: e,
+                        })?;
+                TemplateSource::Graph(Graph::new(
+                    crate::http::Transport::new(CONNECT_TIMEOUT, REQUEST_TIMEOUT, policy),
+                    crate::meta::GraphConfig {
+                        base_url: url.clone(),
+                        version: version.clone(),
+                        waba_id: waba_id.clone(),
+                        token: secret,
+                        token_hint: token.hint(),
+                    },
+                ))
+            }
+        })
+    }
+}

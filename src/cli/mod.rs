@@ -1,8 +1,13 @@
 //! The command-line faces of leadline, over the same core as the TUI.
 
 pub mod check;
+pub mod common;
 pub mod fake_server;
+pub mod history;
+pub mod import;
 pub mod interactive;
+pub mod send;
+pub mod templates;
 
 use std::process::ExitCode;
 

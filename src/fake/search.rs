@@ -100,19 +100,24 @@ pub fn matches(q: &Query, c: &FakeContact) -> bool {
             value,
         } => {
             let have = field(c, f);
+            if op == "IN" || op == "NIN" {
+                // Compared in place: a search for 50 numbers over thousands of
+                // contacts must not copy the list once per contact.
+                let inside = have.as_deref().is_some_and(|h| {
+                    value.as_array().is_some_and(|a| {
+                        a.iter().any(|x| match x {
+                            Value::String(s) => s == h,
+                            other => text(other).as_deref() == Some(h),
+                        })
+                    })
+                });
+                return inside == (op == "IN");
+            }
             let want = text(value);
             let (h, w) = (have.as_deref(), want.as_deref());
             match op.as_str() {
                 "=" => h == w,
                 "!=" => h != w,
-                "IN" | "NIN" => {
-                    let list: Vec<String> = value
-                        .as_array()
-                        .map(|a| a.iter().filter_map(text).collect())
-                        .unwrap_or_default();
-                    let inside = h.is_some_and(|h| list.iter().any(|x| x == h));
-                    inside == (op == "IN")
-                }
                 "~" => matches!((h, w), (Some(h), Some(w)) if h.contains(w)),
                 "!~" => !matches!((h, w), (Some(h), Some(w)) if h.contains(w)),
                 "^" => matches!((h, w), (Some(h), Some(w)) if h.starts_with(w)),
@@ -162,6 +167,20 @@ mod tests {
         assert!(matches(&q, &contact("07911 123456")));
         let q = parse(&json!({"field":"phone","operator":"^","value":"079"})).unwrap();
         assert!(matches(&q, &contact("07911 123456")));
+    }
+
+    #[test]
+    fn in_and_nin_lists() {
+        let q = parse(&json!({"field":"formatted_phone","operator":"IN","value":["+34612345678","+447911123456"]}))
+            .unwrap();
+        assert!(matches(&q, &contact("x")));
+        let q = parse(&json!({"field":"phone","operator":"IN","value":["+447911123456"]})).unwrap();
+        assert!(!matches(&q, &contact("07911 123456")));
+        let q =
+            parse(&json!({"field":"phone","operator":"NIN","value":["+447911123456"]})).unwrap();
+        assert!(matches(&q, &contact("07911 123456")));
+        let q = parse(&json!({"field":"created_at","operator":"IN","value":[1, 2]})).unwrap();
+        assert!(matches(&q, &contact("x")));
     }
 
     #[test]

@@ -12,6 +12,10 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
+/// Many numbers in one search, for bulk imports (a child module: it uses the
+/// private request helpers below).
+mod many;
+
 /// Intercom's data-hosting regions, each with its own API host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]

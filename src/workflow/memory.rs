@@ -151,6 +151,40 @@ impl LeadMemory {
     }
 }
 
+/// For bulk imports: many leads written with one flush to disk, so that
+/// thousands of creates do not each wait for their own `fsync`.
+impl LeadMemory {
+    /// Remembers every `(phone, contact)` pair; one write, one flush.
+    pub fn remember_many(&self, leads: &[(String, Contact)]) -> io::Result<()> {
+        if leads.is_empty() {
+            return Ok(());
+        }
+        let now = unix_now();
+        let mut lines = Vec::new();
+        let mut records = Vec::with_capacity(leads.len());
+        for (phone, contact) in leads {
+            let r = Remembered {
+                phone: phone.clone(),
+                contact_id: Some(contact.id.clone()),
+                role: Some(contact.role),
+                name: contact.name.clone(),
+                at: now,
+                workspace: self.workspace.clone(),
+            };
+            lines.extend(serde_json::to_vec(&r).map_err(io::Error::other)?);
+            lines.push(b'\n');
+            records.push(r);
+        }
+        {
+            let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+            for r in records {
+                map.insert(r.phone.clone(), r);
+            }
+        }
+        self.append(&lines)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,5 +213,29 @@ mod tests {
         assert_eq!(again.get("+34612345678").unwrap().contact_id, None);
         let other = LeadMemory::load(&path, "https://api.eu.intercom.io/");
         assert!(other.is_empty());
+    }
+
+    #[test]
+    fn remembers_many_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("leads.jsonl");
+        let m = LeadMemory::load(&path, "w");
+        m.remember_many(&[
+            ("+447911123456".into(), contact("c1")),
+            ("+34612345678".into(), contact("c2")),
+        ])
+        .unwrap();
+        m.remember_many(&[]).unwrap();
+        assert_eq!(
+            m.get("+34612345678").unwrap().contact_id.as_deref(),
+            Some("c2")
+        );
+        drop(m);
+        let again = LeadMemory::load(&path, "w");
+        assert_eq!(again.len(), 2);
+        assert_eq!(
+            again.get("+447911123456").unwrap().contact_id.as_deref(),
+            Some("c1")
+        );
     }
 }
