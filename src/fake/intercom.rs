@@ -156,13 +156,21 @@ fn me(state: &State) -> Reply {
     Reply::json(200, &me)
 }
 
-/// The workspace's admins: the token's own, and a second one.
+/// The workspace's admins: the token's own, and a second one. The `admin`
+/// schema of a list has no `email_verified`, and `avatar` only on request.
 fn all_admins(state: &State) -> Vec<Value> {
+    let listed = |mut a: Value| {
+        if let Some(map) = a.as_object_mut() {
+            map.remove("email_verified");
+            map.remove("avatar");
+        }
+        a
+    };
     let mut second = admin_json(state);
     second["id"] = json!("991267460");
     second["name"] = json!("Second Agent");
     second["email"] = json!("second@demo.example");
-    vec![admin_json(state), second]
+    vec![listed(admin_json(state)), listed(second)]
 }
 
 fn admins(state: &State) -> Reply {
@@ -251,10 +259,14 @@ fn decode_cursor(s: &str) -> Option<usize> {
 
 /// A contact as this workspace answers it; with `quirks` on, in the shapes
 /// real workspaces also show: `owner_id` a number (as before 2.16), `avatar` a
-/// URL string or an object, and a field no client knows yet.
+/// URL string or an object, a field no client knows yet, and no
+/// `formatted_phone` (searchable, but absent from the 2.16 contact schema).
 fn contact_json(state: &State, c: &FakeContact) -> Value {
     let mut v = c.to_json(&state.identity.workspace_id);
     if state.settings.quirks {
+        if let Some(map) = v.as_object_mut() {
+            map.remove("formatted_phone");
+        }
         v["owner_id"] = json!(991_267_459u64);
         let odd = c.id.bytes().last().is_some_and(|b| b % 2 == 1);
         v["avatar"] = if odd {

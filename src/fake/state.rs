@@ -29,7 +29,7 @@ pub struct Settings {
     /// Leave `conversation_id` out of message answers (it may be missing for real).
     pub omit_conversation_id: bool,
     /// Answer contacts with the type quirks of real workspaces (`owner_id` a
-    /// number, `avatar` a string or an object, unknown fields).
+    /// number, `avatar` a string or an object, unknown fields, no `formatted_phone`).
     pub quirks: bool,
 }
 

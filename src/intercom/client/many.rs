@@ -5,6 +5,7 @@
 use super::{Intercom, MAX_SEARCH_PAGES};
 use crate::http::{Kind, Observer};
 use crate::intercom::{Contact, IntercomError};
+use crate::phone;
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -42,6 +43,8 @@ impl Intercom {
                 field: None,
             });
         }
+        // A contact the search matched that cannot be tied to one of the numbers.
+        let mut unplaced = false;
         let mut cursor: Option<String> = None;
         for _ in 0..MAX_SEARCH_PAGES {
             let mut pagination = json!({"per_page": PER_PAGE});
@@ -101,15 +104,26 @@ impl Intercom {
                         .map(|s| s.chars().filter(char::is_ascii_digit).collect::<String>())
                 };
                 let (phone_digits, formatted_digits) = (digits(&phone), digits(&formatted));
-                for n in numbers {
-                    let nd: String = n.chars().filter(char::is_ascii_digit).collect();
-                    let hit = phone.as_deref() == Some(n)
-                        || formatted.as_deref() == Some(n)
-                        || phone_digits.as_deref() == Some(&nd)
-                        || formatted_digits.as_deref() == Some(&nd);
-                    if !hit {
-                        continue;
-                    }
+                let mut hits: Vec<&String> = numbers
+                    .iter()
+                    .filter(|n| {
+                        let nd: String = n.chars().filter(char::is_ascii_digit).collect();
+                        phone.as_deref() == Some(n.as_str())
+                            || formatted.as_deref() == Some(n.as_str())
+                            || phone_digits.as_deref() == Some(&nd)
+                            || formatted_digits.as_deref() == Some(&nd)
+                    })
+                    .collect();
+                if hits.is_empty() {
+                    // Matched on `formatted_phone`, which the answer may leave
+                    // out, with `phone` stored nationally ("0151 23456789").
+                    hits = phone
+                        .as_deref()
+                        .map(|p| numbers_read_nationally(p, numbers))
+                        .unwrap_or_default();
+                }
+                unplaced |= hits.is_empty();
+                for n in hits {
                     let list = by_number.entry(n.clone()).or_default();
                     if !list.iter().any(|c| c.id == contact.id) {
                         list.push(contact.clone());
@@ -127,6 +141,20 @@ impl Intercom {
                 _ => break,
             }
         }
+        if unplaced {
+            // Someone holds one of the numbers still without a contact, and the
+            // answer does not say which: taking those for new would create
+            // duplicates, so ask for each on its own.
+            for n in numbers {
+                if by_number.contains_key(n) {
+                    continue;
+                }
+                let found = self.search_by_phone(n, obs).await?;
+                if !found.is_empty() {
+                    by_number.insert(n.clone(), found);
+                }
+            }
+        }
         for list in by_number.values_mut() {
             list.sort_by(|a, b| {
                 b.updated_at
@@ -136,4 +164,20 @@ impl Intercom {
         }
         Ok(by_number)
     }
+}
+
+/// The numbers (E.164) that `stored` is when read as a national number of
+/// each one's own region.
+fn numbers_read_nationally<'a>(stored: &str, numbers: &'a [String]) -> Vec<&'a String> {
+    numbers
+        .iter()
+        .filter(|n| {
+            let region = phone::check(n, None).valid().map(|v| v.region);
+            region.is_some_and(|r| {
+                phone::check(stored, Some(r))
+                    .valid()
+                    .is_some_and(|v| &v.e164 == *n)
+            })
+        })
+        .collect()
 }

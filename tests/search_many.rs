@@ -1,0 +1,86 @@
+//! One search for many numbers (what `leadline import` does) must tie every
+//! contact back to its number even when the answer has no `formatted_phone`
+//! (the 2.16 contact schema does not list it) and `phone` was stored in a
+//! national or odd form: a contact missed here becomes a duplicate lead.
+
+use leadline::fake::{Endpoint, FakeContact, FakeOptions, FakeServer};
+use leadline::http::{RetryPolicy, quiet};
+use leadline::workspace::Workspace;
+use std::time::{Duration, Instant};
+
+fn contact(id: u8, phone: &str, e164: &str) -> FakeContact {
+    FakeContact {
+        id: format!("{id:024x}"),
+        role: "lead".into(),
+        phone: Some(phone.into()),
+        formatted_phone: Some(e164.into()),
+        name: Some(format!("Lead {id}")),
+        email: None,
+        external_id: None,
+        created_at: 1_700_000_000,
+        updated_at: 1_700_000_000 + i64::from(id),
+        born: Instant::now() - Duration::from_secs(3600),
+    }
+}
+
+#[tokio::test]
+async fn contacts_stored_nationally_or_oddly_are_found_without_formatted_phone() {
+    let fake = FakeServer::start(FakeOptions::default()).await.unwrap();
+    fake.settings(|s| s.quirks = true);
+    fake.add_contact(contact(1, "07400 555111", "+447400555111"));
+    fake.add_contact(contact(2, "+44 (0)7400-555-222", "+447400555222"));
+    // Nothing in `phone` says which number this is: only its formatted_phone.
+    fake.add_contact(contact(3, "ask reception", "+447400555333"));
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::for_fake(&fake, dir.path().into(), RetryPolicy::fast());
+
+    let numbers: Vec<String> = [
+        "+447400555111",
+        "+447400555222",
+        "+447400555333",
+        "+447400555444",
+    ]
+    .map(String::from)
+    .to_vec();
+    fake.clear_requests();
+    let found = ws
+        .intercom
+        .search_by_phones(&numbers, &quiet())
+        .await
+        .unwrap();
+
+    let id_of = |n: &str| found.get(n).map(|cs| cs[0].id.clone());
+    assert_eq!(id_of("+447400555111"), Some(format!("{:024x}", 1)));
+    assert_eq!(id_of("+447400555222"), Some(format!("{:024x}", 2)));
+    assert_eq!(id_of("+447400555333"), Some(format!("{:024x}", 3)));
+    assert_eq!(id_of("+447400555444"), None, "nobody has this one");
+
+    // One search for all four, then one each for the two it could not place.
+    let searches = fake
+        .requests()
+        .iter()
+        .filter(|r| r.endpoint == Some(Endpoint::Search.name()))
+        .count();
+    assert_eq!(searches, 3);
+}
+
+#[tokio::test]
+async fn one_search_is_enough_when_every_contact_can_be_placed() {
+    let fake = FakeServer::start(FakeOptions::default()).await.unwrap();
+    fake.settings(|s| s.quirks = true);
+    fake.add_contact(contact(1, "07400 555111", "+447400555111"));
+    fake.add_contact(contact(2, "+447400555222", "+447400555222"));
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::for_fake(&fake, dir.path().into(), RetryPolicy::fast());
+    let numbers: Vec<String> = ["+447400555111", "+447400555222", "+34612345678"]
+        .map(String::from)
+        .to_vec();
+    fake.clear_requests();
+    let found = ws
+        .intercom
+        .search_by_phones(&numbers, &quiet())
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 2);
+    assert_eq!(fake.requests().len(), 1, "{:?}", fake.requests());
+}
