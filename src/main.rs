@@ -52,7 +52,7 @@ fn main() -> ExitCode {
     runtime.block_on(async move {
         let config = args.config.as_deref();
         match args.command {
-            Some(Command::Check(a)) => cli::check::run(a),
+            Some(Command::Check(a)) => cli::check::run(a, config),
             Some(Command::Templates(a)) => cli::templates::run(a, config).await,
             Some(Command::Send(a)) => cli::send::run(a, config).await,
             Some(Command::Import(a)) => cli::import::run(a, config).await,

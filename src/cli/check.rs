@@ -8,15 +8,18 @@
 //! stdout, so a million lines run in constant memory.
 
 use std::io::{self, BufRead, BufWriter, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
+use crate::config;
 use crate::phone::{self, Region, Verdict};
 
 /// Arguments of `leadline check`.
 #[derive(clap::Args, Debug, Clone, PartialEq, Eq)]
 pub struct CheckArgs {
     /// Country for numbers written without + or an international prefix
-    /// (ISO 3166 two-letter code, e.g. GB or us).
+    /// (ISO 3166 two-letter code, e.g. GB or us; default: the config's
+    /// default_region, when there is a config).
     #[arg(long, value_name = "XX", value_parser = parse_region)]
     pub region: Option<Region>,
 
@@ -33,8 +36,38 @@ fn parse_region(s: &str) -> Result<Region, String> {
     s.parse::<Region>().map_err(|e| e.to_string())
 }
 
+/// The config's `default_region`, for numbers written nationally when no
+/// `--region` is given. No config file at the usual place is fine: `check`
+/// needs no workspace. One named but unreadable or wrong is an error.
+fn config_region(config_flag: Option<&Path>) -> Result<Option<Region>, String> {
+    let Some(path) = config::config_path(config_flag) else {
+        return Ok(None);
+    };
+    let named = config_flag.is_some() || std::env::var_os("LEADLINE_CONFIG").is_some();
+    let file = match config::load(&path) {
+        Ok(f) => f,
+        Err(config::ConfigError::Missing { .. }) if !named => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    file.default_region
+        .map(|r| {
+            r.parse::<Region>()
+                .map_err(|e| format!("{}: default_region: {e}", path.display()))
+        })
+        .transpose()
+}
+
 /// Runs the command; returns the exit status (0 all valid, 1 some not valid, 2 usage).
-pub fn run(args: CheckArgs) -> ExitCode {
+pub fn run(mut args: CheckArgs, config_flag: Option<&Path>) -> ExitCode {
+    if args.region.is_none() {
+        match config_region(config_flag) {
+            Ok(r) => args.region = r,
+            Err(e) => {
+                eprintln!("leadline check: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut all_valid = true;
