@@ -6,10 +6,14 @@ use crate::time::unix_now;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fs::OpenOptions;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 const VERSION: u32 = 1;
+
+/// How much further back than asked [`Journal::entries_since`] reads.
+pub const TAIL_SLACK_SECS: i64 = 3600;
+const TAIL_BLOCK: u64 = 64 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
@@ -132,14 +136,27 @@ impl Journal {
 
     /// Appends one event and flushes it to disk before returning.
     pub fn append(&self, send_id: &str, event: Event) -> io::Result<()> {
-        let entry = Entry {
-            v: VERSION,
-            at: unix_now(),
-            send_id: send_id.to_string(),
-            event,
-        };
-        let mut line = serde_json::to_vec(&entry).map_err(io::Error::other)?;
-        line.push(b'\n');
+        self.append_all(send_id, [event])
+    }
+
+    /// Appends events of one send together: one write, one flush to disk.
+    pub fn append_all(
+        &self,
+        send_id: &str,
+        events: impl IntoIterator<Item = Event>,
+    ) -> io::Result<()> {
+        let at = unix_now();
+        let mut line = Vec::new();
+        for event in events {
+            let entry = Entry {
+                v: VERSION,
+                at,
+                send_id: send_id.to_string(),
+                event,
+            };
+            serde_json::to_writer(&mut line, &entry).map_err(io::Error::other)?;
+            line.push(b'\n');
+        }
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir)?;
         }
@@ -147,7 +164,7 @@ impl Journal {
             .create(true)
             .append(true)
             .open(&self.path)?;
-        // One write per line: concurrent appends from the TUI and the CLI stay whole.
+        // One write per append: concurrent appends from the TUI and the CLI stay whole.
         file.write_all(&line)?;
         file.sync_data()
     }
@@ -174,6 +191,53 @@ impl Journal {
         Ok(fold(self.entries()?))
     }
 
+    /// The entries written since `since` (Unix seconds), read from the end of
+    /// the file, so the cost follows the last day's sends, not a year's.
+    /// Lines are appended in time order, but two writers at once (the TUI and
+    /// the CLI) or a clock set back can put a few out of order, so the read
+    /// goes on [`TAIL_SLACK_SECS`] further back.
+    pub fn entries_since(&self, since: i64) -> io::Result<Vec<Entry>> {
+        let mut file = match std::fs::File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let oldest = since.saturating_sub(TAIL_SLACK_SECS);
+        let mut end = file.metadata()?.len();
+        // The start of a line whose beginning lies in an earlier block.
+        let mut cut: Vec<u8> = Vec::new();
+        let mut newest_first = Vec::new();
+        while end > 0 {
+            let start = end.saturating_sub(TAIL_BLOCK);
+            let mut block = vec![0u8; (end - start) as usize];
+            file.seek(SeekFrom::Start(start))?;
+            file.read_exact(&mut block)?;
+            block.extend_from_slice(&cut);
+            let whole_from = if start == 0 {
+                0
+            } else {
+                match block.iter().position(|b| *b == b'\n') {
+                    Some(i) => i + 1,
+                    None => block.len(),
+                }
+            };
+            for line in block[whole_from..].split(|b| *b == b'\n').rev() {
+                if let Ok(entry) = serde_json::from_slice::<Entry>(line) {
+                    if entry.at < oldest {
+                        newest_first.reverse();
+                        return Ok(newest_first);
+                    }
+                    newest_first.push(entry);
+                }
+            }
+            block.truncate(whole_from);
+            cut = block;
+            end = start;
+        }
+        newest_first.reverse();
+        Ok(newest_first)
+    }
+
     /// The latest send of `template` in `language` to `phone` since `since`
     /// (Unix seconds) that may have reached the customer.
     pub fn recent_send(
@@ -183,13 +247,16 @@ impl Journal {
         language: &str,
         since: i64,
     ) -> io::Result<Option<SendRecord>> {
-        Ok(self.records()?.into_iter().rev().find(|r| {
-            r.at >= since
-                && r.phone == phone
-                && r.template == template
-                && r.language == language
-                && r.status.maybe_delivered()
-        }))
+        Ok(fold(self.entries_since(since)?)
+            .into_iter()
+            .rev()
+            .find(|r| {
+                r.at >= since
+                    && r.phone == phone
+                    && r.template == template
+                    && r.language == language
+                    && r.status.maybe_delivered()
+            }))
     }
 }
 
@@ -275,6 +342,53 @@ mod tests {
             template: "order_update".into(),
             language: "en_US".into(),
             components: Value::Null,
+        }
+    }
+
+    /// A journal of `n` sends, one every `step` seconds from `first`, some
+    /// with components long enough to cross the tail reader's blocks.
+    fn written(path: &Path, n: i64, first: i64, step: i64) {
+        let mut text = Vec::new();
+        for i in 0..n {
+            let big = if i % 97 == 0 { 70_000 } else { 10 };
+            let entry = Entry {
+                v: VERSION,
+                at: first + i * step,
+                send_id: format!("s{i}"),
+                event: Event::Intent {
+                    phone: format!("+44{i}"),
+                    name: None,
+                    template: "order_update".into(),
+                    language: "en_US".into(),
+                    components: Value::String("x".repeat(big)),
+                },
+            };
+            serde_json::to_writer(&mut text, &entry).unwrap();
+            text.push(b'\n');
+            if i % 50 == 0 {
+                // A torn line (a crash mid-write) in the middle of the file.
+                text.extend_from_slice(b"{\"v\":1,\"at\":\n");
+            }
+        }
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn the_tail_read_finds_what_the_whole_read_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::new(dir.path().join("journal.jsonl"));
+        assert!(j.entries_since(0).unwrap().is_empty(), "no file yet");
+        written(j.path(), 3_000, 1_000_000, 60);
+        let all = j.entries().unwrap();
+        assert_eq!(all.len(), 3_000);
+        for since in [0, 1_000_000, 1_090_000, 1_000_000 + 2_999 * 60, 9_999_999] {
+            let tail = j.entries_since(since).unwrap();
+            let expected: Vec<_> = all
+                .iter()
+                .filter(|e| e.at >= since - TAIL_SLACK_SECS)
+                .cloned()
+                .collect();
+            assert_eq!(tail, expected, "since {since}");
         }
     }
 

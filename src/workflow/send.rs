@@ -165,17 +165,21 @@ pub async fn quick_send(
     };
     let components = send_components(&req.template, &req.values);
     let send_id = new_send_id();
+    let intent = Event::Intent {
+        phone: req.phone.clone(),
+        name: req.name.clone(),
+        template: req.template.name.clone(),
+        language: req.template.language.clone(),
+        components: serde_json::Value::Array(components.clone()),
+    };
+    // A lead known before the send goes in with the intent: one flush, not two.
+    let known_lead = match &req.lead {
+        LeadPlan::Known(k) => Some(lead_event(k, false)),
+        _ => None,
+    };
+    let lead_journaled = known_lead.is_some();
     ws.journal
-        .append(
-            &send_id,
-            Event::Intent {
-                phone: req.phone.clone(),
-                name: req.name.clone(),
-                template: req.template.name.clone(),
-                language: req.template.language.clone(),
-                components: serde_json::Value::Array(components.clone()),
-            },
-        )
+        .append_all(&send_id, std::iter::once(intent).chain(known_lead))
         .map_err(|e| SendError::Journal(e.to_string()))?;
     progress(Progress::Journaled {
         send_id: send_id.clone(),
@@ -233,14 +237,9 @@ pub async fn quick_send(
             return Err(SendError::Cancelled { unknown: false });
         }
     };
-    let _ = ws.journal.append(
-        &send_id,
-        Event::Lead {
-            contact_id: lead.contact.id.clone(),
-            role: lead.contact.role.as_str().into(),
-            created,
-        },
-    );
+    if !lead_journaled {
+        let _ = ws.journal.append(&send_id, lead_event(&lead, created));
+    }
     progress(Progress::Done {
         step: Step::Lead,
         detail: if created {
@@ -316,6 +315,14 @@ pub async fn quick_send(
             let _ = ws.journal.append(&send_id, event);
             Err(SendError::Message { error, unknown })
         }
+    }
+}
+
+fn lead_event(lead: &KnownLead, created: bool) -> Event {
+    Event::Lead {
+        contact_id: lead.contact.id.clone(),
+        role: lead.contact.role.as_str().into(),
+        created,
     }
 }
 
