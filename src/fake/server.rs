@@ -204,6 +204,19 @@ fn full(reply: Reply, rate: Option<RateStatus>) -> Response<Body> {
     .unwrap_or_else(|_| Response::new(Full::new(Bytes::new()).map_err(|n| match n {}).boxed()))
 }
 
+/// Sleeps until `deadline`, to the microsecond: tokio's timer rounds up to
+/// whole milliseconds, which would add about one to every answer and to
+/// every figure a bench divides by the latency. The last stretch is waited
+/// out by yielding (only when a latency is set).
+async fn wait_until(deadline: tokio::time::Instant) {
+    if let Some(coarse) = deadline.checked_sub(std::time::Duration::from_millis(2)) {
+        tokio::time::sleep_until(coarse).await;
+    }
+    while tokio::time::Instant::now() < deadline {
+        tokio::task::yield_now().await;
+    }
+}
+
 /// Closes this request's connection without an answer.
 async fn hang_up(kill: &Notify) -> Response<Body> {
     kill.notify_one();
@@ -211,6 +224,7 @@ async fn hang_up(kill: &Notify) -> Response<Body> {
 }
 
 async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, req: Request<Incoming>) -> Response<Body> {
+    let arrived = tokio::time::Instant::now();
     let method = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
@@ -247,7 +261,7 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, req: Request<Incoming>) 
     };
     let latency = shared.lock().settings.latency;
     if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
+        wait_until(arrived + latency).await;
     }
     let (fault, rate) = {
         let mut st = shared.lock();
