@@ -4,7 +4,7 @@
 use crate::http::Observer;
 use crate::intercom::{Intercom, IntercomError};
 use crate::meta::Graph;
-use crate::template::{Template, parse_template_list};
+use crate::template::{Template, parse_template_json};
 use crate::workflow::{Journal, LeadMemory};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,12 +26,15 @@ impl TemplateSource {
                 g.approved_templates(obs).await.map_err(|e| e.to_string())?
             }
             TemplateSource::File(path) => {
-                let text = tokio::fs::read_to_string(path)
+                let text = tokio::fs::read(path)
                     .await
                     .map_err(|e| format!("cannot read templates_file {}: {e}", path.display()))?;
-                let value = serde_json::from_str(&text)
-                    .map_err(|e| format!("templates_file {} is not JSON: {e}", path.display()))?;
-                let (templates, errors) = parse_template_list(value);
+                let (templates, errors) = parse_template_json(&text).map_err(|e| {
+                    format!(
+                        "templates_file {} is not a list of templates: {e}",
+                        path.display()
+                    )
+                })?;
                 for e in errors {
                     tracing::warn!(error = %e, "skipped a template in templates_file");
                 }

@@ -36,7 +36,11 @@ pub async fn run(args: TemplatesArgs, config: Option<&Path>) -> ExitCode {
         Err(code) => return code,
     };
     if args.json {
-        let data: Vec<serde_json::Value> = templates.iter().map(|t| t.raw().clone()).collect();
+        // Re-read as trees so that the pretty printer indents them too.
+        let data: Vec<serde_json::Value> = templates
+            .iter()
+            .filter_map(|t| serde_json::from_str(t.raw().get()).ok())
+            .collect();
         return match serde_json::to_string_pretty(&serde_json::json!({ "data": data })) {
             Ok(s) => {
                 println!("{s}");

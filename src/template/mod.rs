@@ -11,7 +11,7 @@ mod send;
 pub use fill::{Slot, SlotKey, Values};
 pub use model::{
     Button, ButtonKind, Category, Component, Header, MediaKind, ParameterFormat, Template,
-    TemplateError, parse_template_list,
+    TemplateError, TemplatePage, parse_template_json, parse_template_list,
 };
 pub use placeholder::{Placeholder, placeholders};
 pub use preview::{Preview, PreviewButton, Segment, preview};

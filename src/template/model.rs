@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -113,7 +114,7 @@ pub enum Component {
 }
 
 /// An approved (or not) WhatsApp template, identified by `(name, language)`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Template {
     pub id: String,
     pub name: String,
@@ -122,8 +123,34 @@ pub struct Template {
     pub category: Category,
     pub parameter_format: ParameterFormat,
     pub components: Vec<Component>,
-    /// The object as Graph sent it, kept for caching and `--json` output.
-    raw: Value,
+    /// The object as Graph sent it, kept for caching and `--json` output: as
+    /// JSON text (a few hundred bytes), not a tree (several kB), since a
+    /// workspace may have 10,000 of them.
+    raw: Box<RawValue>,
+}
+
+impl PartialEq for Template {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            &self.id,
+            &self.name,
+            &self.language,
+            &self.status,
+            &self.category,
+            &self.parameter_format,
+            &self.components,
+            self.raw.get(),
+        ) == (
+            &other.id,
+            &other.name,
+            &other.language,
+            &other.status,
+            &other.category,
+            &other.parameter_format,
+            &other.components,
+            other.raw.get(),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -138,7 +165,8 @@ impl Template {
         self.status.eq_ignore_ascii_case("APPROVED")
     }
 
-    pub fn raw(&self) -> &Value {
+    /// The Graph object, as JSON text.
+    pub fn raw(&self) -> &RawValue {
         &self.raw
     }
 
@@ -188,7 +216,24 @@ impl Template {
 
     /// Decodes one Graph template object.
     pub fn from_graph(value: Value) -> Result<Template, TemplateError> {
-        let name = str_field(&value, "name").unwrap_or_default();
+        let raw = serde_json::value::to_raw_value(&value).map_err(|e| TemplateError {
+            name: str_field(&value, "name").unwrap_or_default(),
+            reason: e.to_string(),
+        })?;
+        Template::decode(&value, raw)
+    }
+
+    /// Decodes one template from its JSON text.
+    pub fn from_raw(raw: &RawValue) -> Result<Template, TemplateError> {
+        let value: Value = serde_json::from_str(raw.get()).map_err(|e| TemplateError {
+            name: String::new(),
+            reason: e.to_string(),
+        })?;
+        Template::decode(&value, raw.to_owned())
+    }
+
+    fn decode(value: &Value, raw: Box<RawValue>) -> Result<Template, TemplateError> {
+        let name = str_field(value, "name").unwrap_or_default();
         let fail = |reason: &str| TemplateError {
             name: name.clone(),
             reason: reason.to_string(),
@@ -196,25 +241,25 @@ impl Template {
         if name.is_empty() {
             return Err(fail("has no name"));
         }
-        let language = str_field(&value, "language").ok_or_else(|| fail("has no language"))?;
+        let language = str_field(value, "language").ok_or_else(|| fail("has no language"))?;
         let components = match value.get("components") {
             Some(Value::Array(items)) => items.iter().map(component).collect(),
             None | Some(Value::Null) => Vec::new(),
             Some(_) => return Err(fail("components is not a list")),
         };
-        let parameter_format = match str_field(&value, "parameter_format").as_deref() {
+        let parameter_format = match str_field(value, "parameter_format").as_deref() {
             Some(f) if f.eq_ignore_ascii_case("NAMED") => ParameterFormat::Named,
             _ => ParameterFormat::Positional,
         };
         Ok(Template {
-            id: str_field(&value, "id").unwrap_or_default(),
+            id: str_field(value, "id").unwrap_or_default(),
             name: name.clone(),
             language,
-            status: str_field(&value, "status").unwrap_or_else(|| "APPROVED".into()),
-            category: Category::parse(&str_field(&value, "category").unwrap_or_default()),
+            status: str_field(value, "status").unwrap_or_else(|| "APPROVED".into()),
+            category: Category::parse(&str_field(value, "category").unwrap_or_default()),
             parameter_format,
             components,
-            raw: value,
+            raw,
         })
     }
 }
@@ -230,6 +275,38 @@ impl<'de> Deserialize<'de> for Template {
         let value = Value::deserialize(deserializer)?;
         Template::from_graph(value).map_err(serde::de::Error::custom)
     }
+}
+
+/// Like [`parse_template_list`], from JSON text, without building the whole
+/// list as a tree first (10,000 templates would make a tree of ~40 MB).
+pub fn parse_template_json(
+    text: &[u8],
+) -> Result<(Vec<Template>, Vec<TemplateError>), serde_json::Error> {
+    #[derive(Deserialize)]
+    struct Page<'a> {
+        #[serde(borrow, default)]
+        data: Vec<&'a RawValue>,
+    }
+    let items = match serde_json::from_slice::<Page>(text) {
+        Ok(page) => page.data,
+        Err(as_page) => serde_json::from_slice::<Vec<&RawValue>>(text).map_err(|_| as_page)?,
+    };
+    let mut templates = Vec::with_capacity(items.len());
+    let mut errors = Vec::new();
+    for item in items {
+        match Template::from_raw(item) {
+            Ok(t) => templates.push(t),
+            Err(e) => errors.push(e),
+        }
+    }
+    Ok((templates, errors))
+}
+
+/// The body of a template cache or `templates --json`: `{"data":[…]}`,
+/// written straight from the templates' JSON text.
+#[derive(Serialize)]
+pub struct TemplatePage<'a> {
+    pub data: &'a [Template],
 }
 
 /// Decodes a Graph `{"data":[…]}` page or a bare list, skipping (and reporting)

@@ -3,7 +3,7 @@
 
 use super::msg::{Effect, Msg};
 use crate::http::{Observer, quiet};
-use crate::template::Template;
+use crate::template::{Template, TemplatePage, parse_template_json};
 use crate::workflow::{Event, Progress, ProgressFn, lookup_lead, quick_send};
 use crate::workspace::Workspace;
 use std::sync::Arc;
@@ -158,16 +158,16 @@ impl Runtime {
 /// The last template list, for an instant start next time.
 fn save_cache(ws: &Workspace, list: &[Template]) {
     let path = ws.template_cache_path();
-    let body = serde_json::json!({ "data": list });
     let tmp = path.with_extension("json.tmp");
     let write = || -> std::io::Result<()> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        std::fs::write(
-            &tmp,
-            serde_json::to_vec(&body).map_err(std::io::Error::other)?,
-        )?;
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        serde_json::to_writer(&mut file, &TemplatePage { data: list })
+            .map_err(std::io::Error::other)?;
+        std::io::Write::flush(&mut file)?;
+        drop(file);
         std::fs::rename(&tmp, &path)
     };
     if let Err(e) = write() {
@@ -178,7 +178,6 @@ fn save_cache(ws: &Workspace, list: &[Template]) {
 /// The cached template list, if any (read before the first frame: disk only).
 pub fn load_cache(ws: &Workspace) -> Option<Vec<Template>> {
     let text = std::fs::read(ws.template_cache_path()).ok()?;
-    let value = serde_json::from_slice(&text).ok()?;
-    let (list, _) = crate::template::parse_template_list(value);
+    let (list, _) = parse_template_json(&text).ok()?;
     Some(list)
 }
