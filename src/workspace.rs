@@ -16,6 +16,8 @@ pub enum TemplateSource {
     Graph(Graph),
     /// A JSON file in the Graph format, for workspaces without Meta access.
     File(PathBuf),
+    /// Not set up for this run, and why (said if templates are asked for).
+    Unavailable(String),
 }
 
 impl TemplateSource {
@@ -25,6 +27,7 @@ impl TemplateSource {
             TemplateSource::Graph(g) => {
                 g.approved_templates(obs).await.map_err(|e| e.to_string())?
             }
+            TemplateSource::Unavailable(why) => return Err(why.clone()),
             TemplateSource::File(path) => {
                 let text = tokio::fs::read(path)
                     .await
@@ -134,12 +137,16 @@ pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 
 impl Workspace {
     /// A workspace from the config file; tokens are resolved here, once.
+    /// The workspace the settings describe. With `needs_templates` false (a
+    /// command that only finds and creates leads), a template source that
+    /// cannot be set up, such as a missing WhatsApp token, is not an error.
     pub fn from_settings(
         settings: &crate::config::Settings,
         data_dir: PathBuf,
         policy: crate::http::RetryPolicy,
+        needs_templates: bool,
     ) -> Result<Workspace, crate::config::ConfigError> {
-        use crate::config::{ConfigError, TemplatesSetting};
+        use crate::config::ConfigError;
         let transport = crate::http::Transport::new(CONNECT_TIMEOUT, REQUEST_TIMEOUT, policy);
         let token = settings
             .intercom_token
@@ -154,38 +161,11 @@ impl Workspace {
                 token_hint: settings.intercom_token.hint(),
             },
         );
-        let templates = match &settings.templates {
-            TemplatesSetting::File(path) => TemplateSource::File(path.clone()),
-            TemplatesSetting::Graph {
-                url,
-                version,
-                waba_id,
-                token,
-            } => {
-                let secret =
-                    token
-                        .resolve("WhatsApp", "whatsapp")
-                        .map_err(|e| ConfigError::Key {
-                            key: "whatsapp.token_env",
-                            reason: e,
-                        })?;
-                // Graph has its own rate limits; it gets its own transport.
-                let graph_transport = crate::http::Transport::new(
-                    CONNECT_TIMEOUT,
-                    REQUEST_TIMEOUT,
-                    transport.policy().clone(),
-                );
-                TemplateSource::Graph(Graph::new(
-                    graph_transport,
-                    crate::meta::GraphConfig {
-                        base_url: url.clone(),
-                        version: version.clone(),
-                        waba_id: waba_id.clone(),
-                        token: secret,
-                        token_hint: token.hint(),
-                    },
-                ))
-            }
+        // Graph has its own rate limits; it gets its own transport.
+        let templates = match TemplateSource::from_settings(settings, transport.policy().clone()) {
+            Ok(t) => t,
+            Err(e) if !needs_templates => TemplateSource::Unavailable(e.to_string()),
+            Err(e) => return Err(e),
         };
         let label = settings
             .intercom_url

@@ -447,6 +447,29 @@ async fn dry_run_creates_nothing_and_a_refused_token_stops_before_any_row() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leads_alone_need_no_whatsapp_token_but_a_template_does() {
+    let env = Env::demo().await;
+    std::fs::write(env.path("leads.csv"), "phone\n+44 7911 150001\n").unwrap();
+    let mut cmd = env.command(&["import", "leads.csv"]);
+    cmd.env_remove("WHATSAPP_TOKEN");
+    let r = env.run_with(cmd).await;
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        env.fake
+            .contacts()
+            .iter()
+            .any(|c| c.phone.as_deref() == Some("+447911150001")),
+        "{r:?}"
+    );
+
+    let mut cmd = env.command(&["import", "leads.csv", "--template", "callback_request"]);
+    cmd.env_remove("WHATSAPP_TOKEN");
+    let r = env.run_with(cmd).await;
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("WHATSAPP_TOKEN"), "{r:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn import_with_a_template_sends_once_per_lead_and_never_twice() {
     let env = Env::demo().await;
     std::fs::write(

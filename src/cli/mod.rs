@@ -42,6 +42,16 @@ pub struct Opened {
 /// log, resolves the tokens and builds the workspace. Errors are printed
 /// (naming the key to fix) and turned into the exit code to return.
 pub fn open_workspace(config_flag: Option<&std::path::Path>) -> Result<Opened, ExitCode> {
+    open(config_flag, true)
+}
+
+/// Like [`open_workspace`], for commands that only find and create leads:
+/// they need no WhatsApp token.
+pub fn open_workspace_for_leads(config_flag: Option<&std::path::Path>) -> Result<Opened, ExitCode> {
+    open(config_flag, false)
+}
+
+fn open(config_flag: Option<&std::path::Path>, needs_templates: bool) -> Result<Opened, ExitCode> {
     use crate::config::{self, ConfigError};
     let Some(config_path) = config::config_path(config_flag) else {
         return Err(fail(exit::USAGE, ConfigError::NoDataDir));
@@ -55,6 +65,7 @@ pub fn open_workspace(config_flag: Option<&std::path::Path>) -> Result<Opened, E
         &settings,
         data_dir.clone(),
         crate::http::RetryPolicy::default(),
+        needs_templates,
     )
     .map_err(|e| fail(exit::USAGE, e))?;
     Ok(Opened {

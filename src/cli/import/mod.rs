@@ -16,7 +16,7 @@ use super::common::{
     warn,
 };
 use super::send::{region_arg, verdict_problem};
-use super::{exit, fail, open_workspace};
+use super::{exit, fail, open_workspace, open_workspace_for_leads};
 use crate::phone::{self, Verdict};
 use crate::template::{Template, check_values};
 use crate::text::one_line;
@@ -170,7 +170,11 @@ pub async fn run(args: ImportArgs, config: Option<&Path>) -> ExitCode {
         );
     }
     let started = Instant::now();
-    let opened = match open_workspace(config) {
+    let opened = match if args.template.is_some() {
+        open_workspace(config)
+    } else {
+        open_workspace_for_leads(config)
+    } {
         Ok(o) => o,
         Err(code) => return code,
     };
