@@ -143,14 +143,19 @@ fn lookup_line(app: &App, theme: Theme, w: usize) -> Line<'static> {
         LookupState::Done { lookup, .. } => match lookup {
             Lookup::Existing(k) => {
                 let who = k.name.clone().unwrap_or_else(|| "(no name)".into());
-                let age = k
-                    .created_at
-                    .map(|t| format!(", created {}", crate::time::ago(t, crate::time::unix_now())))
-                    .unwrap_or_default();
-                (
-                    format!("● existing {}: {who}{age}", k.contact.role.as_str()),
-                    theme.ok(),
-                )
+                let head = format!("● existing {}: {who}", k.contact.role.as_str());
+                // The longest wording that fits: the age matters less than the name.
+                let text = match k.created_at {
+                    Some(t) => {
+                        let ago = crate::time::ago(t, crate::time::unix_now());
+                        [format!("{head}, created {ago}"), format!("{head} ({ago})")]
+                            .into_iter()
+                            .find(|c| c.width() <= w)
+                            .unwrap_or(head)
+                    }
+                    None => head,
+                };
+                (text, theme.ok())
             }
             Lookup::New => ("+ new lead: created on send".into(), theme.label()),
             Lookup::Several(list) => (
