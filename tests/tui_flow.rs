@@ -130,3 +130,40 @@ async fn a_failed_call_shows_the_error_and_keeps_the_form_for_a_retry() {
     assert_eq!(w.fake.messages().len(), 1);
     assert_eq!(w.fake.messages()[0].contact_id, "6762f0dd1bb69f9f2193bb83");
 }
+
+#[tokio::test]
+async fn the_name_fills_a_positional_variable_the_config_names_per_template() {
+    use leadline::config::VariablesSection;
+    use leadline::tui::UiOptions;
+    use leadline::tui::harness::Harness;
+    use leadline::tui::keymap::Keymap;
+
+    let w = common::world().await;
+    let mut variables = VariablesSection::default();
+    variables.first_name.push("order_update.1".into());
+    let opts = UiOptions {
+        keymap: Keymap::default(),
+        region: "GB".parse().ok(),
+        variables,
+        mouse: false,
+        paths: Default::default(),
+    };
+    let mut h = Harness::new(w.workspace(), opts, 120, 40);
+    h.start().await;
+    h.type_text("+34 612 345 680");
+    h.key(KeyCode::Tab);
+    h.type_text("Ana Ruiz");
+    h.key(KeyCode::Tab);
+    h.type_text("order");
+    h.key(KeyCode::Enter);
+    let fields: Vec<(String, String)> = h
+        .app
+        .fields()
+        .iter()
+        .map(|f| (f.slot.label.clone(), f.input.value().to_string()))
+        .collect();
+    // The body's {{1}} is the first name; the header's {{1}} (an order number) is not.
+    assert_eq!(fields[0], ("header {{1}}".to_string(), String::new()));
+    assert_eq!(fields[1], ("{{1}}".to_string(), "Ana".to_string()));
+    assert!(fields[2..].iter().all(|(_, v)| v.is_empty()), "{fields:?}");
+}

@@ -2,6 +2,7 @@
 //! or against the fake workspace started in-process.
 
 use super::{exit, fail};
+use crate::config::VariablesSection;
 use crate::fake::{FakeOptions, FakeServer};
 use crate::http::RetryPolicy;
 use crate::tui::app::Paths;
@@ -62,7 +63,7 @@ pub async fn demo() -> ExitCode {
     let opts = UiOptions {
         keymap: Keymap::default(),
         region: "GB".parse().ok(),
-        variables: Default::default(),
+        variables: demo_variables(),
         mouse: false,
         paths: Paths {
             data_dir: data_dir.clone(),
@@ -74,6 +75,24 @@ pub async fn demo() -> ExitCode {
         let _ = std::fs::remove_dir_all(&data_dir);
     }
     code
+}
+
+/// The demo templates whose `{{1}}` is the customer's first name, so that the
+/// Name field fills it, as a workspace's `[variables]` would say.
+fn demo_variables() -> VariablesSection {
+    let mut v = VariablesSection::default();
+    v.first_name.extend(
+        [
+            "order_update.1",
+            "appointment_reminder.1",
+            "spring_offer.1",
+            "document_ready.1",
+            "callback_request.1",
+            "delivery_window.1",
+        ]
+        .map(String::from),
+    );
+    v
 }
 
 /// `LEADLINE_DATA_DIR` when set (kept afterwards), else a temporary dir (removed).

@@ -230,9 +230,19 @@ impl App {
                                 Some(n) => n.to_string(),
                                 None => p.to_string().trim_matches(['{', '}']).to_string(),
                             };
-                            if self.name_vars.first_name.contains(&label) {
+                            // `{{1}}` says nothing of what it holds: the config can
+                            // name it per template, `order_update.1` (body) or
+                            // `order_update.header.1`.
+                            let qualified = match &slot.key {
+                                SlotKey::HeaderText(_) => format!("{}.header.{label}", t.name),
+                                _ => format!("{}.{label}", t.name),
+                            };
+                            let mapped = |names: &[String]| {
+                                names.iter().any(|n| *n == label || *n == qualified)
+                            };
+                            if mapped(&self.name_vars.first_name) {
                                 Some(FromLead::FirstName)
-                            } else if self.name_vars.full_name.contains(&label) {
+                            } else if mapped(&self.name_vars.full_name) {
                                 Some(FromLead::FullName)
                             } else {
                                 None
