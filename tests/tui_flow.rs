@@ -21,7 +21,9 @@ async fn a_new_lead_gets_its_template_then_a_second_send_reuses_it() {
     h.key(KeyCode::Tab);
     h.type_text("order");
     h.key(KeyCode::Enter);
-    for value in ["A-10482", "Jane", "A-10482", "Friday", "A-10482"] {
+    // The order number is typed once: the body's {{2}} and the button link
+    // share its example, so they take it; the agent Tabs past them.
+    for value in ["A-10482", "Jane", "", "Friday", ""] {
         h.type_text(value);
         h.key(KeyCode::Tab);
     }
@@ -166,4 +168,34 @@ async fn the_name_fills_a_positional_variable_the_config_names_per_template() {
     assert_eq!(fields[0], ("header {{1}}".to_string(), String::new()));
     assert_eq!(fields[1], ("{{1}}".to_string(), "Ana".to_string()));
     assert!(fields[2..].iter().all(|(_, v)| v.is_empty()), "{fields:?}");
+}
+
+#[tokio::test]
+async fn a_value_shared_by_examples_is_typed_once_and_an_edited_field_keeps_its_own() {
+    let w = common::world().await;
+    let mut h = w.harness(120, 40);
+    h.start().await;
+    h.type_text("+34 612 345 681");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.type_text("order");
+    h.key(KeyCode::Enter);
+    let values = |h: &leadline::tui::harness::Harness| -> Vec<String> {
+        h.app
+            .fields()
+            .iter()
+            .map(|f| f.input.value().to_string())
+            .collect()
+    };
+    h.type_text("A-1");
+    // header {{1}}, body {{1}}, {{2}}, {{3}}, button: the order number shows three times.
+    assert_eq!(values(&h), ["A-1", "", "A-1", "", "A-1"]);
+
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.type_text("9");
+    h.shift_tab();
+    h.shift_tab();
+    h.type_text("2");
+    assert_eq!(values(&h), ["A-12", "", "A-19", "", "A-12"]);
 }

@@ -276,6 +276,35 @@ impl App {
         self.vars.get_mut(&key)
     }
 
+    /// After the agent edits field `i`: the untouched fields whose template
+    /// example is the same (the order number in a header, the body and a
+    /// button link) take its value, so it is typed once.
+    pub fn fill_same_as(&mut self, i: usize) {
+        let Some(fields) = self.fields_mut() else {
+            return;
+        };
+        let Some(source) = fields.get(i) else {
+            return;
+        };
+        if matches!(source.slot.key, SlotKey::HeaderMedia(_)) {
+            return;
+        }
+        let Some(example) = source.slot.example.clone().filter(|e| !e.trim().is_empty()) else {
+            return;
+        };
+        let value = source.input.value().to_string();
+        for (j, f) in fields.iter_mut().enumerate() {
+            if j != i
+                && !f.touched
+                && f.from_lead.is_none()
+                && !matches!(f.slot.key, SlotKey::HeaderMedia(_))
+                && f.slot.example.as_deref() == Some(example.as_str())
+            {
+                f.input.set(&value);
+            }
+        }
+    }
+
     /// Fills name-mapped variables from the Name field, unless edited by hand.
     pub fn sync_lead_vars(&mut self) {
         let full = crate::text::one_line(self.name.value(), 200);

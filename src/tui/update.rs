@@ -212,6 +212,7 @@ fn after_edit(app: &mut App) -> Vec<Effect> {
             if let Some(f) = app.fields_mut().and_then(|f| f.get_mut(i)) {
                 f.touched = true;
             }
+            app.fill_same_as(i);
             Vec::new()
         }
         Focus::Send => Vec::new(),
