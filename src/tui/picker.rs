@@ -1,18 +1,30 @@
-//! The template picker: the approved templates, a fuzzy filter over name,
-//! body, language and category, and the highlighted entry.
+//! The template picker: the approved templates, a filter over name, body,
+//! language and category, and the highlighted entry.
+//!
+//! Each word of the filter must match: fuzzily in the template's name,
+//! language or category (short, so the fuzzy matcher is cheap and its gaps
+//! make sense), or as a plain substring of the body (a fuzzy match over a
+//! 1,024-character body finds "ord" in nearly any text, and costs a full
+//! alignment per template). Name matches rank above body matches.
 
 use super::input::TextInput;
 use crate::template::Template;
-use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32String};
+
+/// How many earlier results along the typed query are kept, so that
+/// backspace costs nothing.
+const TRAIL: usize = 32;
 
 pub struct Picker {
     templates: Vec<Template>,
-    /// What the filter searches, per template: "name language category body",
-    /// converted once so that a keystroke does not convert 10,000 strings.
-    haystacks: Vec<Utf32String>,
-    /// The query `shown` was computed for; a longer query only narrows it.
-    last_query: String,
+    /// Per template: "name language category", converted once so that a
+    /// keystroke does not convert 10,000 strings.
+    meta: Vec<Utf32String>,
+    /// Per template: the body text, likewise.
+    bodies: Vec<Utf32String>,
+    /// The results of the queries typed on the way to this one, oldest first.
+    trail: Vec<(String, Vec<usize>)>,
     pub filter: TextInput,
     /// Indices into `templates`, best match first.
     shown: Vec<usize>,
@@ -35,8 +47,9 @@ impl Default for Picker {
     fn default() -> Self {
         Picker {
             templates: Vec::new(),
-            haystacks: Vec::new(),
-            last_query: String::new(),
+            meta: Vec::new(),
+            bodies: Vec::new(),
+            trail: Vec::new(),
             filter: TextInput::default(),
             shown: Vec::new(),
             selected: 0,
@@ -45,20 +58,73 @@ impl Default for Picker {
     }
 }
 
-fn haystack(t: &Template) -> Utf32String {
-    Utf32String::from(format!(
-        "{} {} {} {}",
-        t.name,
-        t.language,
-        t.category,
-        t.body()
-    ))
+fn meta(t: &Template) -> Utf32String {
+    Utf32String::from(format!("{} {} {}", t.name, t.language, t.category))
 }
 
 /// True when every template matching `new` also matched `old`: typing more of
 /// a plain query only narrows it. Negations and anchors (`!x`, `^x`, `x$`) do not.
 fn narrows(old: &str, new: &str) -> bool {
     !old.is_empty() && new.starts_with(old) && !new.contains(['!', '^', '$', '\\', '\''])
+}
+
+/// A parsed filter: each atom as typed (for the name, language and category),
+/// and, for plain and substring words, the same word as a substring atom for
+/// the body.
+struct Query {
+    atoms: Vec<(Atom, Option<Atom>)>,
+}
+
+impl Query {
+    fn parse(text: &str) -> Query {
+        let pattern = Pattern::parse(text, CaseMatching::Ignore, Normalization::Smart);
+        let atoms = pattern
+            .atoms
+            .into_iter()
+            .map(|atom| {
+                let body = match atom.kind {
+                    AtomKind::Fuzzy | AtomKind::Substring => Some(Atom::new(
+                        &atom.needle_text().to_string(),
+                        CaseMatching::Ignore,
+                        Normalization::Smart,
+                        AtomKind::Substring,
+                        false,
+                    )),
+                    _ => None,
+                };
+                (atom, body)
+            })
+            .collect();
+        Query { atoms }
+    }
+
+    /// The template's score, or None when a word matches neither its name,
+    /// language and category nor its body (or a `!word` matches either).
+    fn score(&self, meta: &Utf32String, body: &Utf32String, m: &mut Matcher) -> Option<u32> {
+        let mut total = 0u32;
+        for (atom, body_atom) in &self.atoms {
+            if atom.negative {
+                // `!word` keeps the templates that have it nowhere.
+                let in_body = body_atom
+                    .as_ref()
+                    .is_some_and(|b| b.score(body.slice(..), m).is_some());
+                if atom.score(meta.slice(..), m).is_none() || in_body {
+                    return None;
+                }
+                continue;
+            }
+            let in_meta = atom.score(meta.slice(..), m).map(u32::from);
+            // A word in the body counts for less than one in the name.
+            let in_body = || {
+                body_atom
+                    .as_ref()
+                    .and_then(|b| b.score(body.slice(..), m))
+                    .map(|s| u32::from(s) / 2)
+            };
+            total += in_meta.or_else(in_body)?;
+        }
+        Some(total)
+    }
 }
 
 impl Picker {
@@ -71,9 +137,13 @@ impl Picker {
         let keep = self
             .selected()
             .map(|t| (t.name.clone(), t.language.clone()));
-        self.haystacks = templates.iter().map(haystack).collect();
+        self.meta = templates.iter().map(meta).collect();
+        self.bodies = templates
+            .iter()
+            .map(|t| Utf32String::from(t.body()))
+            .collect();
         self.templates = templates;
-        self.last_query.clear();
+        self.trail.clear();
         self.refilter();
         if let Some((name, lang)) = keep
             && let Some(pos) = self
@@ -88,44 +158,61 @@ impl Picker {
     /// Applies the filter text; call after every edit of `filter`.
     pub fn refilter(&mut self) {
         let query = self.filter.value().trim_start().to_string();
+        self.selected = 0;
         if query.trim().is_empty() {
             self.shown = (0..self.templates.len()).collect();
-        } else {
-            let pattern = Pattern::parse(&query, CaseMatching::Ignore, Normalization::Smart);
-            let candidates: Vec<usize> = if narrows(&self.last_query, &query) {
-                std::mem::take(&mut self.shown)
-            } else {
-                (0..self.templates.len()).collect()
-            };
-            let mut scored: Vec<(u32, usize)> = candidates
-                .into_iter()
-                .filter_map(|i| {
-                    pattern
-                        .score(self.haystacks[i].slice(..), &mut self.matcher)
-                        .map(|s| (s, i))
-                })
-                .collect();
-            // Best score first; ties keep the list's own order (name, language).
-            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            self.shown = scored.into_iter().map(|(_, i)| i).collect();
+            self.trail.clear();
+            return;
         }
-        self.last_query = query;
-        self.selected = 0;
+        // Back to a query typed on the way here (backspace): its result stands.
+        if let Some(at) = self.trail.iter().rposition(|(q, _)| *q == query) {
+            self.trail.truncate(at + 1);
+            self.shown = self.trail[at].1.clone();
+            return;
+        }
+        let candidates: Vec<usize> = match self.trail.last() {
+            Some((last, shown)) if narrows(last, &query) => shown.clone(),
+            _ => {
+                self.trail.clear();
+                (0..self.templates.len()).collect()
+            }
+        };
+        let parsed = Query::parse(&query);
+        let mut scored: Vec<(u32, usize)> = candidates
+            .into_iter()
+            .filter_map(|i| {
+                parsed
+                    .score(&self.meta[i], &self.bodies[i], &mut self.matcher)
+                    .map(|s| (s, i))
+            })
+            .collect();
+        // Best score first; ties keep the list's own order (name, language).
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        self.shown = scored.into_iter().map(|(_, i)| i).collect();
+        if self.trail.len() == TRAIL {
+            self.trail.remove(0);
+        }
+        self.trail.push((query, self.shown.clone()));
     }
 
     /// Which characters of the template's name the filter matched (for highlighting).
     pub fn name_matches(&mut self, index: usize) -> Vec<usize> {
         let query = self.filter.value().trim();
+        let (Some(h), Some(t)) = (self.meta.get(index), self.templates.get(index)) else {
+            return Vec::new();
+        };
         if query.is_empty() {
             return Vec::new();
         }
-        let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+        let name_len = t.name.chars().count() as u32;
         let mut indices: Vec<u32> = Vec::new();
-        let Some(h) = self.haystacks.get(index) else {
-            return Vec::new();
-        };
-        pattern.indices(h.slice(..), &mut self.matcher, &mut indices);
-        let name_len = self.templates[index].name.chars().count() as u32;
+        for (atom, _) in Query::parse(query)
+            .atoms
+            .iter()
+            .filter(|(a, _)| !a.negative)
+        {
+            atom.indices(h.slice(..), &mut self.matcher, &mut indices);
+        }
         let mut hits: Vec<usize> = indices
             .into_iter()
             .filter(|&i| i < name_len)
@@ -222,6 +309,28 @@ mod tests {
         p.down();
         p.up();
     }
+
+    #[test]
+    fn the_body_matches_whole_words_and_ranks_below_the_name() {
+        let mut p = Picker::default();
+        p.set_templates(vec![
+            t("callback", "en", "Your order is on its way"),
+            t("order_update", "en", "Hello"),
+            t("scattered", "en", "one rare day"),
+        ]);
+        p.filter.set("order");
+        p.refilter();
+        let names: Vec<&str> = p
+            .shown()
+            .iter()
+            .map(|&i| p.templates()[i].name.as_str())
+            .collect();
+        // "o…r…d…e…r" scattered through a body is not a match.
+        assert_eq!(names, ["order_update", "callback"]);
+        p.filter.set("order !way");
+        p.refilter();
+        assert_eq!(p.shown().len(), 1);
+    }
 }
 
 #[cfg(test)]
@@ -253,7 +362,8 @@ mod narrowing_tests {
         let mut typed = Picker::default();
         typed.set_templates(many());
         for q in [
-            "o", "or", "ord", "ord ", "ord e", "ord en", "!x", "!xy", "o", "",
+            "o", "or", "ord", "ord ", "ord e", "ord en", "ord", "or", "ord", "!x", "!xy", "o", "",
+            "rem", "re", "r", "rem de",
         ] {
             let got = shown_for(&mut typed, q);
             let mut fresh = Picker::default();
