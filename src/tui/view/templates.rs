@@ -3,7 +3,7 @@
 
 use super::super::app::{App, Focus};
 use super::super::theme::Theme;
-use super::{fit, pad, spinner};
+use super::{fit, spinner};
 use crate::template::Category;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -111,46 +111,67 @@ pub fn draw(
         .take(rows)
         .copied()
         .collect();
-    for (row, index) in indices.into_iter().enumerate() {
+    let hits: Vec<Vec<usize>> = indices
+        .iter()
+        .map(|&i| app.picker.name_matches(i))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+
+    // Rows are written column by column straight into the buffer: padding
+    // a name to the pane's width only to have every space walked again
+    // cost a third of a frame.
+    let buf = frame.buffer_mut();
+    let lang_x = inner.x + (2 + name_w + 1) as u16;
+    let cat_x = lang_x + (lang_w + 1) as u16;
+    for (row, (index, hits)) in indices.into_iter().zip(hits).enumerate() {
+        let y = inner.y + 1 + row as u16;
+        if y >= inner.bottom() {
+            break;
+        }
         let pos = start + row;
         let is_sel = pos == selected;
-        let hits = app.picker.name_matches(index);
         let t = &app.picker.templates()[index];
         let base = if is_sel {
             theme.selected()
         } else {
             Default::default()
         };
-        let mut spans = vec![Span::styled(if is_sel { "› " } else { "  " }, base)];
-        // Runs of matched and unmatched letters, one span each.
-        let name = pad(&t.name, name_w);
+        if is_sel {
+            buf.set_style(Rect::new(inner.x, y, inner.width, 1), base);
+        }
+        buf.set_stringn(inner.x, y, if is_sel { "› " } else { "  " }, 2, base);
+        // Runs of matched and unmatched letters, one write each.
+        let name = fit(&t.name, name_w);
+        let mut x = inner.x + 2;
         let mut run = String::new();
         let mut run_hit = false;
+        let mut flush = |run: &mut String, hit: bool, x: &mut u16| {
+            let style = if hit {
+                base.patch(theme.matched())
+            } else {
+                base
+            };
+            let room = (lang_x.min(inner.right()) - 1).saturating_sub(*x) as usize;
+            *x = buf.set_stringn(*x, y, run.as_str(), room, style).0;
+            run.clear();
+        };
         for (i, c) in name.chars().enumerate() {
             let hit = hits.binary_search(&i).is_ok();
             if hit != run_hit && !run.is_empty() {
-                let style = if run_hit {
-                    base.patch(theme.matched())
-                } else {
-                    base
-                };
-                spans.push(Span::styled(std::mem::take(&mut run), style));
+                flush(&mut run, run_hit, &mut x);
             }
             run_hit = hit;
             run.push(c);
         }
         if !run.is_empty() {
-            let style = if run_hit {
-                base.patch(theme.matched())
-            } else {
-                base
-            };
-            spans.push(Span::styled(run, style));
+            flush(&mut run, run_hit, &mut x);
         }
-        spans.push(Span::styled(
-            format!(" {}", pad(&t.language, lang_w)),
-            base.patch(theme.dim()),
-        ));
+        // On the narrowest panes the badges may not fit at all.
+        let room = |x: u16, want: usize| (inner.right().saturating_sub(x) as usize).min(want);
+        if lang_x < inner.right() {
+            let w = room(lang_x, lang_w);
+            buf.set_stringn(lang_x, y, fit(&t.language, w), w, base.patch(theme.dim()));
+        }
         let blocked = us_number && t.category == Category::Marketing;
         let cat = match (blocked, narrow) {
             (true, false) => "⚠ US block".to_string(),
@@ -163,13 +184,11 @@ pub fn draw(
         } else {
             theme.badge(t.category.as_str())
         };
-        spans.push(Span::styled(
-            format!(" {}", pad(&cat, cat_w)),
-            base.patch(cat_style),
-        ));
-        lines.push(Line::from(spans));
+        if cat_x < inner.right() {
+            let w = room(cat_x, cat_w);
+            buf.set_stringn(cat_x, y, fit(&cat, w), w, base.patch(cat_style));
+        }
     }
-    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn tiny_category(c: &Category) -> &str {
