@@ -249,7 +249,10 @@ impl Intercom {
             // Contacts came back but none could be read: that is not "nobody".
             return Err(IntercomError::Decode {
                 what: "contact list",
-                detail: format!("{skipped} contact(s) without a readable id"),
+                detail: format!(
+                    "{} without a readable id",
+                    crate::text::count(skipped, "contact", "contacts")
+                ),
             });
         }
         found.sort_by(|a, b| {

@@ -242,8 +242,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, theme: Theme) -> Option<Po
             let mut lines = vec![
                 Line::from(Span::styled(
                     format!(
-                        "⚠ {} send(s) from an earlier session may or may not have reached the customer:",
-                        records.len()
+                        "⚠ {} from an earlier session may or may not have reached the customer:",
+                        crate::text::count(records.len(), "send", "sends")
                     ),
                     theme.warn(),
                 )),

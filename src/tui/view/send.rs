@@ -172,9 +172,21 @@ fn checklist(app: &App, theme: Theme, w: usize) -> Vec<Line<'static>> {
         lines.push(if open == 0 {
             item(Some(true), "every variable filled".into())
         } else if app.show_required {
-            item(Some(false), format!("{open} variable(s) to fix"))
+            item(
+                Some(false),
+                format!(
+                    "{} to fix",
+                    crate::text::count(open, "variable", "variables")
+                ),
+            )
         } else {
-            item(None, format!("{open} variable(s) to fill"))
+            item(
+                None,
+                format!(
+                    "{} to fill",
+                    crate::text::count(open, "variable", "variables")
+                ),
+            )
         });
     }
     if let Some(Err(e)) = &app.sender {
