@@ -11,9 +11,8 @@ use crossterm::event::KeyCode;
 use leadline::fake::{FakeContact, FakeOptions, FakeServer};
 use leadline::http::RetryPolicy;
 use leadline::tui::UiOptions;
-use leadline::tui::app::{Paths, SendState};
+use leadline::tui::app::SendState;
 use leadline::tui::harness::Harness;
-use leadline::tui::keymap::Keymap;
 use leadline::workspace::Workspace;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
@@ -34,11 +33,8 @@ fn harness(fake: &FakeServer, dir: &std::path::Path) -> Harness {
     Harness::new(
         ws,
         UiOptions {
-            keymap: Keymap::default(),
             region: "GB".parse().ok(),
-            variables: Default::default(),
-            mouse: false,
-            paths: Paths::default(),
+            ..UiOptions::default()
         },
         120,
         40,

@@ -8,9 +8,8 @@ use leadline::fake::{FakeOptions, FakeServer, demo_templates};
 use leadline::http::RetryPolicy;
 use leadline::template::{Template, Values, preview};
 use leadline::tui::UiOptions;
-use leadline::tui::app::{Focus, Paths};
+use leadline::tui::app::Focus;
 use leadline::tui::harness::Harness;
-use leadline::tui::keymap::Keymap;
 use leadline::tui::msg::Msg;
 use leadline::workspace::Workspace;
 use std::hint::black_box;
@@ -43,11 +42,8 @@ fn harness(rt: &tokio::runtime::Runtime, fake: &FakeServer, n: usize) -> Harness
     let mut h = Harness::new(
         ws,
         UiOptions {
-            keymap: Keymap::default(),
             region: "GB".parse().ok(),
-            variables: Default::default(),
-            mouse: false,
-            paths: Paths::default(),
+            ..UiOptions::default()
         },
         200,
         50,

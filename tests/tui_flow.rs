@@ -138,17 +138,14 @@ async fn the_name_fills_a_positional_variable_the_config_names_per_template() {
     use leadline::config::VariablesSection;
     use leadline::tui::UiOptions;
     use leadline::tui::harness::Harness;
-    use leadline::tui::keymap::Keymap;
 
     let w = common::world().await;
     let mut variables = VariablesSection::default();
     variables.first_name.push("order_update.1".into());
     let opts = UiOptions {
-        keymap: Keymap::default(),
         region: "GB".parse().ok(),
         variables,
-        mouse: false,
-        paths: Default::default(),
+        ..UiOptions::default()
     };
     let mut h = Harness::new(w.workspace(), opts, 120, 40);
     h.start().await;

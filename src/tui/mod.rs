@@ -27,6 +27,9 @@ use runtime::Runtime;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// How the screen behaves. The default: built-in keys, no default region,
+/// the usual name variables, no mouse.
+#[derive(Default)]
 pub struct UiOptions {
     pub keymap: Keymap,
     pub region: Option<Region>,

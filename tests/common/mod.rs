@@ -7,7 +7,6 @@ use leadline::http::RetryPolicy;
 use leadline::tui::UiOptions;
 use leadline::tui::app::Paths;
 use leadline::tui::harness::Harness;
-use leadline::tui::keymap::Keymap;
 use leadline::workspace::Workspace;
 
 pub struct World {
@@ -41,14 +40,12 @@ impl World {
         Harness::new(
             self.workspace(),
             UiOptions {
-                keymap: Keymap::default(),
                 region: "GB".parse().ok(),
-                variables: Default::default(),
-                mouse: false,
                 paths: Paths {
                     data_dir: "/data".into(),
                     log_file: Some("/data/leadline.log".into()),
                 },
+                ..UiOptions::default()
             },
             width,
             height,
