@@ -10,6 +10,7 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
@@ -63,9 +64,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, theme: Theme) -> Option<Po
         Overlay::Help { scroll } => {
             let rect = centered(area, 80, area.height.saturating_sub(2));
             let inner = window(frame, rect, "Keys · ↑↓ scroll · Esc closes", theme);
+            const FIELD_KEYS: &str = "← → Home End";
             let key_w = Action::ALL
                 .iter()
-                .map(|a| app.keymap.labels(*a).chars().count())
+                .map(|a| app.keymap.labels(*a).width())
+                .chain([FIELD_KEYS.width()])
                 .max()
                 .unwrap_or(8)
                 .clamp(8, 16)
@@ -76,7 +79,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, theme: Theme) -> Option<Po
                 for (i, part) in wrap_words(text, text_w).into_iter().enumerate() {
                     let k = if i == 0 { keys.clone() } else { String::new() };
                     lines.push(Line::from(vec![
-                        Span::styled(pad(&k, key_w), theme.label()),
+                        // A long label is cut, never run into its text.
+                        Span::styled(pad(&fit(&k, key_w - 1), key_w), theme.label()),
                         Span::raw(part),
                     ]));
                 }
@@ -85,7 +89,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, theme: Theme) -> Option<Po
                 entry(app.keymap.labels(a), a.describe());
             }
             entry(
-                "← → Home End".into(),
+                FIELD_KEYS.into(),
                 "Move in a field; Ctrl-W deletes a word, Ctrl-U to the start",
             );
             lines.push(Line::default());
