@@ -721,6 +721,12 @@ async fn messages_are_checked_like_meta_does() {
         .await;
     assert_eq!(a.status, 200, "{:#}", a.body);
 
+    // The WhatsApp message schema requires `components`, even an empty list.
+    let mut bare = whatsapp(lucia.clone(), "callback_request", "de", body(&["Jo"]));
+    bare.as_object_mut().unwrap().remove("components");
+    let a = api.post("messages", bare).await;
+    assert_error_list("no components", &a, 400, "parameter_invalid");
+
     // No conversation until the contact replies, unless one is asked for.
     let mut quiet_open = whatsapp(
         lucia.clone(),

@@ -447,8 +447,15 @@ fn create_message(state: &mut State, body: &Value, version: &str) -> Reply {
             "WhatsApp rejected the template: (#132001) Template name does not exist in the translation",
         );
     };
+    // The 2.16 schema's WhatsApp message requires the list, even when empty.
     let components = match body.get("components") {
-        None | Some(Value::Null) => Vec::new(),
+        None | Some(Value::Null) => {
+            return Reply::intercom_error(
+                400,
+                "parameter_invalid",
+                "components is required for WhatsApp messages",
+            );
+        }
         Some(Value::Array(a)) => a.clone(),
         Some(_) => {
             return Reply::intercom_error(400, "parameter_invalid", "components must be a list");
