@@ -145,6 +145,21 @@ pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
     })
 }
 
+/// The file at `path`, read and checked: settings with defaults applied and
+/// paths in it taken relative to its folder. A wrong value names the file
+/// and the key.
+pub fn load_settings(path: &Path) -> Result<Settings, ConfigError> {
+    load(path)?
+        .settings(path.parent().unwrap_or(Path::new(".")))
+        .map_err(|e| match e {
+            ConfigError::Key { .. } => ConfigError::Invalid {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            },
+            other => other,
+        })
+}
+
 pub fn parse(text: &str) -> Result<FileConfig, String> {
     toml::from_str(text).map_err(|e| crate::text::one_line(&e.to_string(), 300))
 }
@@ -203,12 +218,13 @@ impl TokenSource {
                     .output()
                     .map_err(|e| format!("{key}.token_command could not be started: {e}"))?;
                 if !out.status.success() {
-                    let err = String::from_utf8_lossy(&out.stderr);
-                    return Err(format!(
-                        "{key}.token_command failed ({}): {}",
-                        out.status,
-                        crate::text::one_line(&err, 200)
-                    ));
+                    let err = crate::text::one_line(&String::from_utf8_lossy(&out.stderr), 200);
+                    let said = if err.trim().is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {err}")
+                    };
+                    return Err(format!("{key}.token_command failed ({}){said}", out.status));
                 }
                 let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
                 if token.is_empty() {
@@ -365,6 +381,32 @@ mod tests {
                 reason,
             })?
             .settings(Path::new("/cfg"))
+    }
+
+    #[test]
+    fn a_wrong_value_names_the_file_and_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "default_region = \"XX\"\n").unwrap();
+        let e = load_settings(&path).unwrap_err().to_string();
+        assert!(e.starts_with(&path.display().to_string()), "{e}");
+        assert!(e.contains("default_region: \"XX\""), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_token_command_that_fails_says_what_it_can() {
+        let silent = TokenSource::Command("exit 3".into()).resolve("Intercom", "intercom");
+        assert_eq!(
+            silent.unwrap_err(),
+            "intercom.token_command failed (exit status: 3)"
+        );
+        let loud =
+            TokenSource::Command("echo locked >&2; exit 1".into()).resolve("Intercom", "intercom");
+        assert_eq!(
+            loud.unwrap_err(),
+            "intercom.token_command failed (exit status: 1): locked"
+        );
     }
 
     #[test]

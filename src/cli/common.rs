@@ -42,9 +42,7 @@ pub fn open_templates(config_flag: Option<&Path>) -> Result<(TemplateSource, Set
     let Some(config_path) = config::config_path(config_flag) else {
         return Err(fail(exit::USAGE, ConfigError::NoDataDir));
     };
-    let settings = config::load(&config_path)
-        .and_then(|c| c.settings(config_path.parent().unwrap_or(Path::new("."))))
-        .map_err(|e| fail(exit::USAGE, e))?;
+    let settings = config::load_settings(&config_path).map_err(|e| fail(exit::USAGE, e))?;
     if let Ok(dir) = config::data_dir() {
         crate::logging::init(&dir);
     }

@@ -56,9 +56,7 @@ fn open(config_flag: Option<&std::path::Path>, needs_templates: bool) -> Result<
     let Some(config_path) = config::config_path(config_flag) else {
         return Err(fail(exit::USAGE, ConfigError::NoDataDir));
     };
-    let settings = config::load(&config_path)
-        .and_then(|c| c.settings(config_path.parent().unwrap_or(std::path::Path::new("."))))
-        .map_err(|e| fail(exit::USAGE, e))?;
+    let settings = config::load_settings(&config_path).map_err(|e| fail(exit::USAGE, e))?;
     let data_dir = config::data_dir().map_err(|e| fail(exit::USAGE, e))?;
     let log_file = crate::logging::init(&data_dir);
     let workspace = crate::workspace::Workspace::from_settings(
