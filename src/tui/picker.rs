@@ -195,32 +195,36 @@ impl Picker {
         self.trail.push((query, self.shown.clone()));
     }
 
-    /// Which characters of the template's name the filter matched (for highlighting).
-    pub fn name_matches(&mut self, index: usize) -> Vec<usize> {
+    /// For each of `indices`, which characters of the template's name the
+    /// filter matched (for highlighting). The filter is parsed once.
+    pub fn name_matches(&mut self, indices: &[usize]) -> Vec<Vec<usize>> {
         let query = self.filter.value().trim();
-        let (Some(h), Some(t)) = (self.meta.get(index), self.templates.get(index)) else {
-            return Vec::new();
-        };
         if query.is_empty() {
-            return Vec::new();
+            return vec![Vec::new(); indices.len()];
         }
-        let name_len = t.name.chars().count() as u32;
-        let mut indices: Vec<u32> = Vec::new();
-        for (atom, _) in Query::parse(query)
-            .atoms
+        let parsed = Query::parse(query);
+        let mut found: Vec<u32> = Vec::new();
+        indices
             .iter()
-            .filter(|(a, _)| !a.negative)
-        {
-            atom.indices(h.slice(..), &mut self.matcher, &mut indices);
-        }
-        let mut hits: Vec<usize> = indices
-            .into_iter()
-            .filter(|&i| i < name_len)
-            .map(|i| i as usize)
-            .collect();
-        hits.sort_unstable();
-        hits.dedup();
-        hits
+            .map(|&index| {
+                let (Some(h), Some(t)) = (self.meta.get(index), self.templates.get(index)) else {
+                    return Vec::new();
+                };
+                let name_len = t.name.chars().count() as u32;
+                found.clear();
+                for (atom, _) in parsed.atoms.iter().filter(|(a, _)| !a.negative) {
+                    atom.indices(h.slice(..), &mut self.matcher, &mut found);
+                }
+                let mut hits: Vec<usize> = found
+                    .iter()
+                    .filter(|&&i| i < name_len)
+                    .map(|&i| i as usize)
+                    .collect();
+                hits.sort_unstable();
+                hits.dedup();
+                hits
+            })
+            .collect()
     }
 
     pub fn shown(&self) -> &[usize] {
@@ -293,7 +297,8 @@ mod tests {
         p.filter.insert("ordupd");
         p.refilter();
         assert_eq!(p.selected().unwrap().name, "order_update");
-        assert_eq!(p.name_matches(p.shown()[0]).len(), 6);
+        let first = p.shown()[0];
+        assert_eq!(p.name_matches(&[first])[0].len(), 6);
         p.filter.set("cita");
         p.refilter();
         assert_eq!(p.shown().len(), 1);

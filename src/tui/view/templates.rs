@@ -111,10 +111,7 @@ pub fn draw(
         .take(rows)
         .copied()
         .collect();
-    let hits: Vec<Vec<usize>> = indices
-        .iter()
-        .map(|&i| app.picker.name_matches(i))
-        .collect();
+    let hits = app.picker.name_matches(&indices);
     frame.render_widget(Paragraph::new(lines), inner);
 
     // Rows are written column by column straight into the buffer: padding
