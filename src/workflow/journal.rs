@@ -6,14 +6,13 @@ use crate::time::unix_now;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fs::OpenOptions;
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 const VERSION: u32 = 1;
 
 /// How much further back than asked [`Journal::entries_since`] reads.
 pub const TAIL_SLACK_SECS: i64 = 3600;
-const TAIL_BLOCK: u64 = 64 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
@@ -197,43 +196,17 @@ impl Journal {
     /// the CLI) or a clock set back can put a few out of order, so the read
     /// goes on [`TAIL_SLACK_SECS`] further back.
     pub fn entries_since(&self, since: i64) -> io::Result<Vec<Entry>> {
-        let mut file = match std::fs::File::open(&self.path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e),
-        };
         let oldest = since.saturating_sub(TAIL_SLACK_SECS);
-        let mut end = file.metadata()?.len();
-        // The start of a line whose beginning lies in an earlier block.
-        let mut cut: Vec<u8> = Vec::new();
         let mut newest_first = Vec::new();
-        while end > 0 {
-            let start = end.saturating_sub(TAIL_BLOCK);
-            let mut block = vec![0u8; (end - start) as usize];
-            file.seek(SeekFrom::Start(start))?;
-            file.read_exact(&mut block)?;
-            block.extend_from_slice(&cut);
-            let whole_from = if start == 0 {
-                0
-            } else {
-                match block.iter().position(|b| *b == b'\n') {
-                    Some(i) => i + 1,
-                    None => block.len(),
-                }
-            };
-            for line in block[whole_from..].split(|b| *b == b'\n').rev() {
-                if let Ok(entry) = serde_json::from_slice::<Entry>(line) {
-                    if entry.at < oldest {
-                        newest_first.reverse();
-                        return Ok(newest_first);
-                    }
-                    newest_first.push(entry);
-                }
+        super::tail::lines_backwards(&self.path, |line| {
+            match serde_json::from_slice::<Entry>(line) {
+                Ok(entry) if entry.at < oldest => return false,
+                Ok(entry) => newest_first.push(entry),
+                // A torn line from a crash is skipped.
+                Err(_) => {}
             }
-            block.truncate(whole_from);
-            cut = block;
-            end = start;
-        }
+            true
+        })?;
         newest_first.reverse();
         Ok(newest_first)
     }

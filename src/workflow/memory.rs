@@ -1,15 +1,25 @@
 //! Leads leadline created, by phone. Intercom's search lags creation by minutes,
 //! so a second send to the same number soon after must find the lead here, not
 //! create a second one.
+//!
+//! Only the lag needs bridging: at start the file is read from its end back to
+//! [`MEMORY_HORIZON_SECS`], so start-up does not slow down as months of leads
+//! and imports pile up; older leads are found by search like any other. The
+//! file is only ever appended to (never rewritten), so two leadline processes
+//! can share it.
 
 use crate::intercom::{Contact, ContactRef, Role};
 use crate::time::unix_now;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+/// How long a created lead is looked up here before search: search lags
+/// creation by minutes; a day leaves a wide margin.
+pub const MEMORY_HORIZON_SECS: i64 = 24 * 3600;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Remembered {
@@ -43,18 +53,25 @@ pub struct LeadMemory {
 }
 
 impl LeadMemory {
-    /// Loads what was remembered for `workspace`; a missing or damaged file is not fatal.
+    /// Loads what was remembered for `workspace` in the last
+    /// [`MEMORY_HORIZON_SECS`]; a missing or damaged file is not fatal.
     pub fn load(path: impl Into<PathBuf>, workspace: &str) -> Self {
         let path = path.into();
-        let mut map = HashMap::new();
-        if let Ok(f) = File::open(&path) {
-            for line in BufReader::new(f).split(b'\n').map_while(Result::ok) {
-                if let Ok(r) = serde_json::from_slice::<Remembered>(&line)
-                    && r.workspace == workspace
-                {
-                    map.insert(r.phone.clone(), r);
+        let mut map: HashMap<String, Remembered> = HashMap::new();
+        let oldest = unix_now() - MEMORY_HORIZON_SECS;
+        let read = super::tail::lines_backwards(&path, |line| {
+            match serde_json::from_slice::<Remembered>(line) {
+                Ok(r) if r.at < oldest => return false,
+                // Newest first: the first line seen for a number is its latest.
+                Ok(r) if r.workspace == workspace => {
+                    map.entry(r.phone.clone()).or_insert(r);
                 }
+                _ => {}
             }
+            true
+        });
+        if let Err(e) = read {
+            tracing::warn!(error = %e, "could not read the lead memory");
         }
         LeadMemory {
             path,
@@ -213,6 +230,32 @@ mod tests {
         assert_eq!(again.get("+34612345678").unwrap().contact_id, None);
         let other = LeadMemory::load(&path, "https://api.eu.intercom.io/");
         assert!(other.is_empty());
+    }
+
+    #[test]
+    fn only_the_last_day_is_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("leads.jsonl");
+        let now = unix_now();
+        let line = |phone: &str, id: &str, at: i64| {
+            format!(
+                "{{\"phone\":\"{phone}\",\"contact_id\":\"{id}\",\"at\":{at},\"workspace\":\"w\"}}\n"
+            )
+        };
+        let mut text = String::new();
+        for i in 0..20_000 {
+            text.push_str(&line(&format!("+3461{i:07}"), "old", now - 3 * 86_400 + i));
+        }
+        text.push_str(&line("+447911123456", "first", now - 600));
+        text.push_str("{\"torn\n");
+        text.push_str(&line("+447911123456", "latest", now - 60));
+        std::fs::write(&path, text).unwrap();
+        let m = LeadMemory::load(&path, "w");
+        assert_eq!(m.len(), 1, "three-day-old leads are left to search");
+        assert_eq!(
+            m.get("+447911123456").unwrap().contact_id.as_deref(),
+            Some("latest")
+        );
     }
 
     #[test]
