@@ -7,9 +7,12 @@
 //! `cargo bench --bench import` (override with IMPORT_ROWS, IMPORT_LIMIT
 //! requests per IMPORT_WINDOW seconds).
 
+#[path = "../tests/cli_support/mod.rs"]
+mod cli_support;
+
+use cli_support::Env;
 use criterion::{Criterion, criterion_group, criterion_main};
-use leadline::fake::{FakeOptions, FakeServer, Settings};
-use std::process::Stdio;
+use leadline::fake::{FakeOptions, Settings};
 use std::time::{Duration, Instant};
 
 fn env_or(name: &str, default: u64) -> u64 {
@@ -24,34 +27,20 @@ fn import_throughput(_c: &mut Criterion) {
     let limit = env_or("IMPORT_LIMIT", 1_000) as u32;
     let window = env_or("IMPORT_WINDOW", 2).max(1);
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let fake = rt
-        .block_on(FakeServer::start(FakeOptions {
-            settings: Settings {
-                rate_limit: Some(limit),
-                window: Duration::from_secs(window),
-                ..Settings::default()
-            },
-            ..FakeOptions::default()
-        }))
-        .expect("fake");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let csv = dir.path().join("leads.csv");
+    let env = rt.block_on(Env::start(FakeOptions {
+        settings: Settings {
+            rate_limit: Some(limit),
+            window: Duration::from_secs(window),
+            ..Settings::default()
+        },
+        ..FakeOptions::default()
+    }));
+    let fake = &env.fake;
     let mut text = String::from("phone,name\n");
     for i in 0..rows {
         text.push_str(&format!("+34 6{:08},Lead {i}\n", 10_000_000 + i));
     }
-    std::fs::write(&csv, text).expect("csv");
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "default_region = \"GB\"\n[intercom]\nbase_url = \"{}\"\n[whatsapp]\ngraph_url = \"{}\"\nwaba_id = \"{}\"\n",
-            fake.intercom_url(),
-            fake.graph_url(),
-            fake.identity().waba_id
-        ),
-    )
-    .expect("config");
+    std::fs::write(env.path("leads.csv"), text).expect("csv");
 
     let before = fake.requests().len();
     let unix = || {
@@ -62,26 +51,12 @@ fn import_throughput(_c: &mut Criterion) {
     };
     let first_window = unix() / window;
     let started = Instant::now();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_leadline"))
-        .arg("--config")
-        .arg(&config)
-        .arg("import")
-        .arg(&csv)
-        .env("INTERCOM_TOKEN", fake.identity().intercom_token)
-        .env("LEADLINE_DATA_DIR", dir.path().join("data"))
-        .env_remove("LEADLINE_CONFIG")
-        .stdin(Stdio::null())
-        .output()
-        .expect("leadline import runs");
+    let out = rt.block_on(env.run(&["import", "leads.csv"]));
+    assert_eq!(out.code, 0, "import failed: {}", out.stderr);
     let elapsed = started.elapsed().as_secs_f64();
     // Windows are aligned to the clock, as Intercom's are: the most the run
     // could have had answered is the limit of every window it touched.
     let windows = unix() / window - first_window + 1;
-    assert!(
-        out.status.success(),
-        "import failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 
     let requests = fake.requests();
     let answered = requests[before..]

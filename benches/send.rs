@@ -6,9 +6,13 @@
 //!
 //! Run: `cargo bench --bench send` (prints the median ratio for each case).
 
+#[path = "../tests/cli_support/mod.rs"]
+mod cli_support;
+
+use cli_support::old_contact;
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::KeyCode;
-use leadline::fake::{FakeContact, FakeOptions, FakeServer};
+use leadline::fake::{FakeOptions, FakeServer};
 use leadline::http::RetryPolicy;
 use leadline::tui::UiOptions;
 use leadline::tui::app::SendState;
@@ -55,18 +59,7 @@ async fn one_send(fake: &FakeServer, known: bool, latency: Duration) -> (Duratio
             "{:024x}",
             u128::from(fake.contacts().len() as u64) + (1 << 80)
         );
-        fake.add_contact(FakeContact {
-            id,
-            role: "lead".into(),
-            phone: Some(e164.clone()),
-            formatted_phone: Some(e164),
-            name: Some("Bench Lead".into()),
-            email: None,
-            external_id: None,
-            created_at: 1_700_000_000,
-            updated_at: 1_700_000_000,
-            born: Instant::now() - Duration::from_secs(3600),
-        });
+        fake.add_contact(old_contact(&id, &e164, &e164, "Bench Lead"));
     }
     let mut h = harness(fake, dir);
     h.start().await;

@@ -3,26 +3,17 @@
 //! (the 2.16 contact schema does not list it) and `phone` was stored in a
 //! national or odd form: a contact missed here becomes a duplicate lead.
 
-use leadline::fake::{Endpoint, FakeContact, FakeOptions, FakeServer};
+mod cli_support;
+
+use cli_support::old_contact;
+use leadline::fake::{Endpoint, FakeOptions, FakeServer};
 use leadline::http::{RetryPolicy, quiet};
 use leadline::intercom::Contact;
 use leadline::workspace::Workspace;
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
 
-fn contact(id: u8, phone: &str, e164: &str) -> FakeContact {
-    FakeContact {
-        id: format!("{id:024x}"),
-        role: "lead".into(),
-        phone: Some(phone.into()),
-        formatted_phone: Some(e164.into()),
-        name: Some(format!("Lead {id}")),
-        email: None,
-        external_id: None,
-        created_at: 1_700_000_000,
-        updated_at: 1_700_000_000 + i64::from(id),
-        born: Instant::now() - Duration::from_secs(3600),
-    }
+fn contact(id: u8, phone: &str, e164: &str) -> leadline::fake::FakeContact {
+    old_contact(&format!("{id:024x}"), phone, e164, &format!("Lead {id}"))
 }
 
 /// Searches `numbers` at once, with the requests it took.

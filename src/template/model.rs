@@ -291,15 +291,22 @@ pub fn parse_template_json(
         Ok(page) => page.data,
         Err(as_page) => serde_json::from_slice::<Vec<&RawValue>>(text).map_err(|_| as_page)?,
     };
-    let mut templates = Vec::with_capacity(items.len());
+    Ok(keep_templates(items.into_iter().map(Template::from_raw)))
+}
+
+/// The templates that decoded, and what was wrong with the others.
+fn keep_templates(
+    decoded: impl Iterator<Item = Result<Template, TemplateError>>,
+) -> (Vec<Template>, Vec<TemplateError>) {
+    let mut templates = Vec::new();
     let mut errors = Vec::new();
-    for item in items {
-        match Template::from_raw(item) {
+    for d in decoded {
+        match d {
             Ok(t) => templates.push(t),
             Err(e) => errors.push(e),
         }
     }
-    Ok((templates, errors))
+    (templates, errors)
 }
 
 /// The body of a template cache or `templates --json`: `{"data":[…]}`,
@@ -320,15 +327,7 @@ pub fn parse_template_list(value: Value) -> (Vec<Template>, Vec<TemplateError>) 
         },
         _ => Vec::new(),
     };
-    let mut templates = Vec::with_capacity(items.len());
-    let mut errors = Vec::new();
-    for item in items {
-        match Template::from_graph(item) {
-            Ok(t) => templates.push(t),
-            Err(e) => errors.push(e),
-        }
-    }
-    (templates, errors)
+    keep_templates(items.into_iter().map(Template::from_graph))
 }
 
 fn str_field(value: &Value, key: &str) -> Option<String> {
