@@ -136,10 +136,10 @@ pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
 
 impl Workspace {
-    /// A workspace from the config file; tokens are resolved here, once.
-    /// The workspace the settings describe. With `needs_templates` false (a
-    /// command that only finds and creates leads), a template source that
-    /// cannot be set up, such as a missing WhatsApp token, is not an error.
+    /// The workspace the config file describes; tokens are resolved here,
+    /// once. With `needs_templates` false (a command that only finds and
+    /// creates leads), a template source that cannot be set up, such as a
+    /// missing WhatsApp token, is not an error.
     pub fn from_settings(
         settings: &crate::config::Settings,
         data_dir: PathBuf,
