@@ -196,3 +196,33 @@ async fn a_value_shared_by_examples_is_typed_once_and_an_edited_field_keeps_its_
     h.type_text("2");
     assert_eq!(values(&h), ["A-12", "", "A-19", "", "A-12"]);
 }
+
+#[tokio::test]
+async fn the_highlighted_template_is_marked_across_its_whole_row() {
+    use ratatui::style::Modifier;
+    let w = common::world().await;
+    let mut h = w.harness(120, 40);
+    h.start().await;
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.type_text("rem");
+    let screen = h.screen();
+    let y = screen
+        .lines()
+        .position(|l| l.contains("› appointment_reminder"))
+        .expect("the highlighted row") as u16;
+    let line: Vec<char> = screen.lines().nth(y as usize).unwrap().chars().collect();
+    let start = line.iter().position(|&c| c == '›').unwrap() as u16;
+    let end = start
+        + line[start as usize..]
+            .iter()
+            .position(|&c| c == '│')
+            .unwrap() as u16;
+    let buf = h.terminal.backend().buffer();
+    for x in start..end {
+        assert!(
+            buf[(x, y)].modifier.contains(Modifier::REVERSED),
+            "column {x} of the highlighted row is not marked"
+        );
+    }
+}
