@@ -9,6 +9,10 @@ use crate::workspace::Workspace;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+
+/// What the history window lists and the start-up check looks through:
+/// the last 30 days (`leadline history` has them all).
+const RECENT_SECS: i64 = 30 * 86_400;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -128,7 +132,8 @@ impl Runtime {
             Effect::LoadHistory { at_start } => {
                 tokio::spawn(async move {
                     let journal = ws.journal.clone();
-                    let r = tokio::task::spawn_blocking(move || journal.records())
+                    let since = crate::time::unix_now() - RECENT_SECS;
+                    let r = tokio::task::spawn_blocking(move || journal.records_since(since))
                         .await
                         .map_err(|e| e.to_string())
                         .and_then(|r| r.map_err(|e| e.to_string()));

@@ -190,6 +190,14 @@ impl Journal {
         Ok(fold(self.entries()?))
     }
 
+    /// Sends made since `since` (Unix seconds), oldest first, read from the
+    /// end of the file.
+    pub fn records_since(&self, since: i64) -> io::Result<Vec<SendRecord>> {
+        let mut records = fold(self.entries_since(since)?);
+        records.retain(|r| r.at >= since);
+        Ok(records)
+    }
+
     /// The entries written since `since` (Unix seconds), read from the end of
     /// the file, so the cost follows the last day's sends, not a year's.
     /// Lines are appended in time order, but two writers at once (the TUI and
@@ -362,6 +370,18 @@ mod tests {
                 .cloned()
                 .collect();
             assert_eq!(tail, expected, "since {since}");
+        }
+    }
+
+    #[test]
+    fn recent_records_are_the_whole_fold_cut_at_the_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::new(dir.path().join("journal.jsonl"));
+        written(j.path(), 2_000, 1_000_000, 600);
+        let all = j.records().unwrap();
+        for since in [0, 1_300_000, 1_000_000 + 1_999 * 600, 5_000_000] {
+            let expected: Vec<_> = all.iter().filter(|r| r.at >= since).cloned().collect();
+            assert_eq!(j.records_since(since).unwrap(), expected, "since {since}");
         }
     }
 

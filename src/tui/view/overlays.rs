@@ -200,7 +200,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, theme: Theme) -> Option<Po
             let inner = window(
                 frame,
                 rect,
-                "Recent sends · Enter copies the link · Esc closes",
+                "Last 30 days · Enter copies the link · Esc closes",
                 theme,
             );
             let w = inner.width as usize;
