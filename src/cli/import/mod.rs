@@ -704,14 +704,10 @@ fn record_outcome(
 fn recent_sends(ws: &Workspace, t: &Template) -> HashMap<String, SendRecord> {
     let since = unix_now() - REPEAT_WINDOW_SECS;
     let mut out = HashMap::new();
-    match ws.journal.records() {
+    match ws.journal.records_since(since) {
         Ok(records) => {
             for r in records {
-                if r.at >= since
-                    && r.template == t.name
-                    && r.language == t.language
-                    && r.status.maybe_delivered()
-                {
+                if r.template == t.name && r.language == t.language && r.status.maybe_delivered() {
                     out.insert(r.phone.clone(), r);
                 }
             }
