@@ -54,9 +54,9 @@ impl Progress {
         Arc::new(move |e: HttpEvent| {
             let HttpEvent::Waiting { until, reason } = e;
             let what = match reason {
-                WaitReason::RateLimited => "waiting for Intercom's rate limit",
+                WaitReason::RateLimited => "paused for the rate limit",
                 WaitReason::Retry { .. } => "retrying after an error",
-                WaitReason::NewContact { .. } => "waiting for a new lead to be ready",
+                WaitReason::NewContact { .. } => "waiting for a new lead",
             };
             *waiting.lock().unwrap_or_else(|e| e.into_inner()) = Some((until, what));
         })
@@ -75,11 +75,18 @@ impl Progress {
     }
 
     fn summary(&self) -> String {
-        let mut parts: Vec<String> = self
-            .counts
-            .iter()
-            .map(|(s, n)| format!("{n} {}", s.as_str()))
+        // A narrow terminal cuts the line from the right: a wait goes first.
+        let waiting = *self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+        let mut parts: Vec<String> = waiting
+            .filter(|(until, _)| *until > Instant::now())
+            .map(|(_, what)| what.to_string())
+            .into_iter()
             .collect();
+        parts.extend(
+            self.counts
+                .iter()
+                .map(|(s, n)| format!("{n} {}", s.as_str())),
+        );
         if !self.messages.is_empty() {
             let m: Vec<String> = self
                 .messages
@@ -87,12 +94,6 @@ impl Progress {
                 .map(|(s, n)| format!("{n} {s}"))
                 .collect();
             parts.push(format!("messages: {}", m.join(", ")));
-        }
-        let waiting = *self.waiting.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((until, what)) = waiting
-            && until > Instant::now()
-        {
-            parts.push(what.to_string());
         }
         parts.join(" · ")
     }
