@@ -3,8 +3,15 @@
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 
+/// The binary, blind to any config of the machine it runs on: `check` reads
+/// `default_region` from a config when it finds one.
 fn leadline() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_leadline"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_leadline"));
+    cmd.env_remove("LEADLINE_CONFIG").env(
+        "XDG_CONFIG_HOME",
+        std::env::temp_dir().join("leadline-check-tests-no-config"),
+    );
+    cmd
 }
 
 fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
@@ -144,4 +151,50 @@ fn streams_many_lines() {
     writer.join().expect("writer");
     assert!(child.wait().expect("wait").success());
     assert_eq!(out.lines().count(), 100_000);
+}
+
+#[test]
+fn national_numbers_read_in_the_config_region() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.toml");
+    std::fs::write(&good, "default_region = \"GB\"\n").unwrap();
+    let good = good.to_str().unwrap();
+    let (code, out, _) = run(&["--config", good, "check", "07400 123456"], None);
+    assert_eq!(
+        (code, out.trim()),
+        (0, "07400 123456: valid +447400123456 (GB, mobile)")
+    );
+    // --region still wins.
+    let (_, out, _) = run(
+        &["--config", good, "check", "--region", "ES", "612345678"],
+        None,
+    );
+    assert!(out.contains("+34612345678"), "{out}");
+
+    // A config named on purpose must be right.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "default_region = \"XX\"\n").unwrap();
+    let (code, _, err) = run(
+        &["--config", bad.to_str().unwrap(), "check", "+447400123456"],
+        None,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("default_region"), "{err}");
+
+    // One merely found at the usual place is warned about, not obeyed.
+    let home = dir.path().join("xdg");
+    std::fs::create_dir_all(home.join("leadline")).unwrap();
+    std::fs::write(
+        home.join("leadline/config.toml"),
+        "default_region = \"XX\"\n",
+    )
+    .unwrap();
+    let out = leadline()
+        .env("XDG_CONFIG_HOME", &home)
+        .args(["check", "+447400123456"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("without a default region"), "{err}");
 }

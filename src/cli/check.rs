@@ -37,24 +37,30 @@ fn parse_region(s: &str) -> Result<Region, String> {
 }
 
 /// The config's `default_region`, for numbers written nationally when no
-/// `--region` is given. No config file at the usual place is fine: `check`
-/// needs no workspace. One named but unreadable or wrong is an error.
+/// `--region` is given. `check` needs no workspace: a config named with
+/// `--config` or `LEADLINE_CONFIG` must be right, but one merely found at the
+/// usual place may be missing, and if it is wrong that is said as a warning.
 fn config_region(config_flag: Option<&Path>) -> Result<Option<Region>, String> {
     let Some(path) = config::config_path(config_flag) else {
         return Ok(None);
     };
-    let named = config_flag.is_some() || std::env::var_os("LEADLINE_CONFIG").is_some();
-    let file = match config::load(&path) {
-        Ok(f) => f,
-        Err(config::ConfigError::Missing { .. }) if !named => return Ok(None),
-        Err(e) => return Err(e.to_string()),
-    };
-    file.default_region
-        .map(|r| {
+    let named =
+        config_flag.is_some() || std::env::var_os("LEADLINE_CONFIG").is_some_and(|v| !v.is_empty());
+    let region = match config::load(&path) {
+        Ok(file) => file.default_region.map(|r| {
             r.parse::<Region>()
                 .map_err(|e| format!("{}: default_region: {e}", path.display()))
-        })
-        .transpose()
+        }),
+        Err(config::ConfigError::Missing { .. }) if !named => None,
+        Err(e) => Some(Err(e.to_string())),
+    };
+    match region.transpose() {
+        Err(e) if !named => {
+            eprintln!("leadline check: {e} (numbers are read without a default region)");
+            Ok(None)
+        }
+        other => other,
+    }
 }
 
 /// Runs the command; returns the exit status (0 all valid, 1 some not valid, 2 usage).
