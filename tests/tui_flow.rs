@@ -226,3 +226,33 @@ async fn the_highlighted_template_is_marked_across_its_whole_row() {
         );
     }
 }
+
+#[tokio::test]
+async fn coming_back_to_the_filter_typing_starts_a_new_query_and_editing_keys_keep_it() {
+    let w = common::world().await;
+    let mut h = w.harness(120, 40);
+    h.start().await;
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.type_text("callback");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.template().unwrap().name, "callback_request");
+
+    // The next lead: the template stays, and typing the next one's name
+    // replaces the old query rather than making "callbackwelcome".
+    h.ctrl('n');
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    assert!(h.app.filter_replaced_on_type());
+    h.type_text("welcome");
+    assert_eq!(h.app.picker.filter.value(), "welcome");
+    assert_eq!(h.app.template().unwrap().name, "welcome_lead");
+
+    // Backspace as the first key edits the query that is there.
+    h.key(KeyCode::Enter);
+    h.shift_tab();
+    h.key(KeyCode::Backspace);
+    assert_eq!(h.app.picker.filter.value(), "welcom");
+    h.type_text("e");
+    assert_eq!(h.app.picker.filter.value(), "welcome");
+}

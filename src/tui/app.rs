@@ -146,6 +146,10 @@ pub struct Paths {
 #[derive(Debug)]
 pub struct App {
     pub focus: Focus,
+    /// Where the focus was when the last key or paste arrived: the first
+    /// typing after the focus moves into the template filter replaces the
+    /// old query, as in a text field whose content is selected on entry.
+    pub focus_at_last_input: Focus,
     pub phone: TextInput,
     pub name: TextInput,
     pub verdict: Verdict,
@@ -179,6 +183,7 @@ impl App {
     pub fn new(keymap: Keymap, region: Option<Region>, name_vars: VariablesSection) -> Self {
         App {
             focus: Focus::Phone,
+            focus_at_last_input: Focus::Phone,
             phone: TextInput::default(),
             name: TextInput::default(),
             verdict: Verdict::Empty,
@@ -203,6 +208,14 @@ impl App {
             quit: false,
             colors: true,
         }
+    }
+
+    /// True when the next typed text replaces the filter instead of adding
+    /// to it: the focus has just come to the templates, and a query is there.
+    pub fn filter_replaced_on_type(&self) -> bool {
+        self.focus == Focus::Templates
+            && self.focus_at_last_input != Focus::Templates
+            && !self.picker.filter.is_empty()
     }
 
     pub fn template(&self) -> Option<&Template> {

@@ -88,7 +88,9 @@ impl Action {
             Action::Up => "Move up in a list",
             Action::Down => "Move down in a list",
             Action::Accept => "Choose the highlighted entry; on Send, send",
-            Action::FocusFilter => "Filter the templates (types itself in a text field)",
+            Action::FocusFilter => {
+                "Filter the templates; on arrival, typing replaces a marked query (/ types itself in a text field)"
+            }
             Action::Send => "Find or create the lead, then send the template",
             Action::NextLead => "Start the next lead, keeping the template and its other values",
             Action::RefreshTemplates => "Load the approved templates again",

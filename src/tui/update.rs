@@ -105,12 +105,17 @@ fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     if app.overlay.is_some() {
         return overlay_key(app, &key, action);
     }
+    let replace_filter = app.filter_replaced_on_type();
+    app.focus_at_last_input = app.focus;
     // Printable keys and editing keys go to the focused text field first.
     if let Some(c) = key.printable()
         && is_text_focus(app.focus)
     {
         let mut s = [0u8; 4];
         return edit(app, |t| {
+            if replace_filter {
+                t.clear();
+            }
             t.insert(c.encode_utf8(&mut s));
         });
     }
@@ -266,8 +271,15 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
         Focus::Phone => text.replace(['\r', '\n', '\t'], " "),
         _ => text.to_string(),
     };
+    let replace_filter = app.filter_replaced_on_type();
+    app.focus_at_last_input = app.focus;
     let mut whole = true;
-    let effects = edit(app, |t| whole = t.insert(&text));
+    let effects = edit(app, |t| {
+        if replace_filter {
+            t.clear();
+        }
+        whole = t.insert(&text)
+    });
     if !whole {
         app.notify(
             Level::Warn,

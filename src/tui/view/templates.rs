@@ -68,9 +68,15 @@ pub fn draw(
             ),
         ])
     } else {
+        // Marked while typing would replace it (the focus has just come here).
+        let query_style = if app.filter_replaced_on_type() {
+            theme.selected()
+        } else {
+            Default::default()
+        };
         Line::from(vec![
             Span::styled("/ ", theme.label()),
-            Span::raw(filter_text),
+            Span::styled(filter_text, query_style),
         ])
     };
     let mut lines = vec![filter_line];
